@@ -1,0 +1,44 @@
+# The front door: every action of the project is a target here, and each
+# target is one script you can also run by hand (scripts/*, --help).
+#
+# Variables: KERNEL_DIR=<your kernel tree> or KERNEL_TARBALL=<file> instead
+# of the pinned kernel; XE_STACK_CACHE (default ~/.cache/xe-stack); JOBS;
+# TREE (your quilt work tree); ARGS (extra options for the script).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CACHE ?= $(or $(XE_STACK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xe-stack)
+TREE ?= $(CACHE)/tree/linux
+export QUILTRC := $(CURDIR)/scripts/quiltrc
+TESTS := tests/scripts.bats tests/quilt.bats tests/stack.bats \
+	tests/pagemap-nothp.bats tests/fixtures.bats
+
+.PHONY: help deps fetch tree check pipeline test lint clean
+
+help: ## List the targets
+	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+deps: ## Install the Debian packages and build sparse (needs root or sudo)
+	scripts/install-deps.sh
+
+fetch: ## Download and verify the pinned kernel; print the pristine tree
+	scripts/fetch-kernel.sh
+
+tree: ## Prepare $(TREE) and apply the stack there with quilt push -a
+	scripts/prepare-tree.sh $(TREE)
+	cd $(TREE) && quilt push -a
+	@echo "quilt tree: $(TREE) (export QUILTRC=$(QUILTRC))"
+
+check: ## The per-patch pipeline over the stack (ARGS="--keep-going" ...)
+	scripts/check-series.sh $(ARGS)
+
+pipeline: deps fetch check ## Install, fetch, then run the whole pipeline
+
+test: deps ## The project's own tests (all of tests/, with the real kernel)
+	bats --timing $(ARGS) $(TESTS)
+
+lint: ## shellcheck over every script
+	shellcheck -x scripts/*.sh .ci/run
+
+clean: ## Remove out/ (results); the cache is left alone
+	rm -rf out

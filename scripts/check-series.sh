@@ -1,0 +1,417 @@
+#!/usr/bin/env bash
+# Usage: check-series.sh [OPTIONS]
+#
+# The per-patch pipeline. On a fresh copy of the base tree, for every patch
+# of the series in order: apply it (quilt push), run checkpatch --strict on
+# the patch file, build it incrementally in every config of the matrix
+# (W=1; sparse C=1 in one config) and run kernel-doc on the files it
+# touches; boot the debug config in qemu, running the KUnit modules.
+# Warnings already present before the patch do not count: the base is
+# built (and booted) first and only what a patch adds fails it. Prints one
+# line per patch and stage, keeps every log, writes OUT/results.tsv and the
+# report (report.txt, .md, .json, junit.xml); exits 1 if any stage failed.
+#
+# Results of patches that passed are cached, keyed by the base, the
+# pipeline's own files, the configs and the content of every patch up to
+# that one: a re-run only checks from the first patch that changed.
+#
+#   --series FILE      quilt series (default: the repo's series)
+#   --patches DIR      patch directory (default: the repo's patches/)
+#   --configs "A B"    configs from config-fragments/matrix (default: all)
+#   --sparse-config A  the config whose builds run sparse (default: first)
+#   --sparse-scope D   where sparse findings count (default: drivers/gpu/drm/;
+#                      repeatable): the base is checked there in full, and
+#                      sparse findings elsewhere are not compared
+#   --out DIR          results and logs (default: out/ in the repo)
+#   --tree DIR         work tree (default: $XE_STACK_CACHE/ci/linux)
+#   --boot-config A    the config that is booted for KUnit and the boot test
+#                      (default: first); --no-boot skips both stages
+#   --keep-going       go on after a patch failed (default: stop there)
+#   --from N           check from patch N on even if cached (1 = first)
+#   --only N           check patch N only (patches before it are applied;
+#                      their results come from the cache when there)
+#   --no-cache         neither use nor store cached results
+#   -h, --help         this text
+#
+# KERNEL_DIR or KERNEL_TARBALL select another base (reported unverified).
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+series=$REPO_DIR/series
+patches=$REPO_DIR/patches
+configs=
+sparse_config=
+out=$REPO_DIR/out
+tree=$CACHE_DIR/ci/linux
+keep_going=0
+boot_config=
+sparse_scope=()
+from=
+only=
+use_cache=1
+while (($#)); do
+	case $1 in
+	-h | --help) usage; exit 0 ;;
+	--series) series=$2; shift ;;
+	--patches) patches=$2; shift ;;
+	--configs) configs=$2; shift ;;
+	--sparse-config) sparse_config=$2; shift ;;
+	--sparse-scope) sparse_scope+=("$2"); shift ;;
+	--out) out=$2; shift ;;
+	--tree) tree=$2; shift ;;
+	--keep-going) keep_going=1 ;;
+	--boot-config) boot_config=$2; shift ;;
+	--no-boot) boot_config=none ;;
+	--from) from=$2; shift ;;
+	--only) from=$2 only=$2; shift ;;
+	--no-cache) use_cache=0 ;;
+	*) die usage "unknown option '$1' (see --help)" ;;
+	esac
+	shift
+done
+[[ -n $configs ]] || configs=$(awk '!/^#/ && $2 == "pipeline" { print $1 }' "$REPO_DIR/config-fragments/matrix" | xargs)
+read -ra configs <<<"$configs"
+sparse_config=${sparse_config:-${configs[0]}}
+boot_config=${boot_config:-${configs[0]}}
+((${#sparse_scope[@]})) || sparse_scope=(drivers/gpu/drm/)
+export QUILTRC="$REPO_DIR/scripts/quiltrc"
+
+rm -rf "$out"
+mkdir -p "$out/logs" "$out/state"
+out=$(cd "$out" && pwd)
+results=$out/results.tsv
+printf 'index\tpatch\tstage\tstatus\tseconds\tlog\tcached\n' >"$results"
+failed=0
+
+# record INDEX PATCH STAGE STATUS SECONDS LOG
+record() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t\n' "$1" "$2" "$3" "$4" "$5" "${6#"$out"/}" >>"$results"
+	printf '  %-22s %-5s %4ss  %s\n' "$3" "$4" "$5" "${6#"$out"/}" >&2
+	[[ $4 != fail ]] || failed=1
+}
+
+# new_keys STATE KEYS: keys not in STATE, then merge KEYS into STATE.
+new_keys() {
+	comm -13 "$1" "$2"
+	sort -u -o "$1" "$1" "$2"
+}
+
+# show_new LOG KEYS...: the raw log lines behind new warning keys.
+show_new() {
+	local log=$1 file msg
+	shift
+	while IFS=$'\t' read -r _ file msg; do
+		msg=${msg#warning }
+		msg=${msg#error }
+		grep -F -- "$msg" "$log" | grep -F -- "${file##*/}" | head -n 3
+	done <<<"$*"
+}
+
+# in_scope: keep the sparse keys of files under the sparse scope.
+in_scope() {
+	local re
+	re=$(printf '%s|' "${sparse_scope[@]}")
+	awk -F'\t' -v re="^(${re%|})" '$2 ~ re'
+}
+
+# build_stage INDEX PATCH CONFIG [cold]: build, then compare compiler (and,
+# in the sparse config, sparse) findings with what was there before. A cold
+# build runs no sparse: sparse_scan covers the base.
+build_stage() {
+	local idx=$1 patch=$2 cfg=$3 cold=${4:-} log keys new t0 status=pass sstatus=pass
+	log=$out/logs/$idx-build-$cfg.log
+	local sparse_arg=()
+	if [[ $cfg == "$sparse_config" && -z $cold ]]; then
+		sparse_arg=(--sparse)
+	fi
+	t0=$SECONDS
+	printf '[%s] %s: build %s%s ...\n' "$idx" "$patch" "$cfg" "${cold:+ (cold)}" >&2
+	if ! "$REPO_DIR/scripts/build-kernel.sh" "${sparse_arg[@]}" "$tree" "$cfg" >"$log" 2>&1; then
+		status=fail
+		grep -E ': (fatal )?error: |^make.*Error' "$log" | grep -v '^sparse: ' | head -n 20 >&2 || true
+	fi
+	keys=$out/state/$idx-$cfg.keys
+	awk -v src="$tree" -f "$REPO_DIR/scripts/warnings.awk" "$log" | sort -u >"$keys"
+	# At the base (index 00) everything found is the baseline, not a failure.
+	new=$(new_keys "$out/state/$cfg.cc" <(grep -v '^sparse' "$keys" || true))
+	[[ $idx != 00 ]] || new=
+	if [[ -n $new ]]; then
+		status=fail
+		printf 'new compiler warnings in %s:\n' "$cfg" >&2
+		show_new "$log" "$new" >&2
+		printf '%s\n' "$new" >"$out/logs/$idx-build-$cfg.new"
+	fi
+	record "$idx" "$patch" "build:$cfg" "$status" $((SECONDS - t0)) "$log"
+	[[ $cfg == "$sparse_config" && -z $cold ]] || return 0
+	new=$(new_keys "$out/state/sparse" <(grep '^sparse' "$keys" | in_scope || true))
+	[[ $idx != 00 ]] || new=
+	if [[ $status == fail && -z $new ]]; then
+		sstatus=skip
+	elif [[ -n $new ]]; then
+		sstatus=fail
+		printf 'new sparse warnings:\n' >&2
+		show_new "$log" "$new" >&2
+		printf '%s\n' "$new" >"$out/logs/$idx-sparse.new"
+	fi
+	record "$idx" "$patch" sparse "$sstatus" 0 "$log"
+}
+
+# boot_stage INDEX PATCH: boot the boot config's kernel in qemu; judge its
+# KUnit results against the previous patch's and its splats against the
+# base's (index 00, whose results become the reference).
+boot_stage() {
+	local idx=$1 patch=$2 d=$out/boot/$1 t0=$SECONDS st kst rc=0
+	local build=$CACHE_DIR/build/$boot_config
+	[[ $boot_config != none ]] || return 0
+	if [[ $(awk -F'\t' -v i="$idx" -v s="build:$boot_config" '$1 == i && $3 == s { print $4 }' "$results") != pass ]]; then
+		record "$idx" "$patch" kunit skip 0 ""
+		record "$idx" "$patch" boot skip 0 ""
+		return 0
+	fi
+	printf '[%s] %s: boot %s ...\n' "$idx" "$patch" "$boot_config" >&2
+	mkdir -p "$d"
+	"$REPO_DIR/scripts/boot-test.sh" "$build" "$d" >"$out/logs/$idx-boot.log" 2>&1 || rc=$?
+	local secs=$((SECONDS - t0))
+	# KUnit, from the console, with the kernel's own parser.
+	python3 "$tree/tools/testing/kunit/kunit.py" parse --json "$d/kunit.json" \
+		--junit "$d/kunit.xml" "$d/console.log" >"$d/kunit.txt" 2>&1 || true
+	python3 "$tree/tools/testing/kunit/kunit.py" parse --raw_output=kunit \
+		"$d/console.log" >"$d/kunit.ktap" 2>/dev/null || true
+	kst=pass
+	if [[ ! -s $d/kunit.json ]]; then
+		kst=fail
+		echo "kunit: no results parsed from the console" >"$out/logs/$idx-kunit.log"
+	elif ! "$REPO_DIR/scripts/kunit-compare.py" "$d/kunit.json" \
+		${prev_kunit:+"$prev_kunit"} >"$out/logs/$idx-kunit.log" 2>&1; then
+		kst=fail
+	fi
+	[[ $kst == pass ]] || grep -E 'REGRESSION|no KUnit|no results' "$out/logs/$idx-kunit.log" | head -n 10 >&2 || true
+	[[ $kst == fail ]] || prev_kunit=$d/kunit.json
+	record "$idx" "$patch" kunit "$kst" 0 "$out/logs/$idx-kunit.log"
+	st=pass
+	if ! "$REPO_DIR/scripts/check-boot.py" "$d/console.log" "$d/splats" \
+		${base_splats:+"$base_splats"} >>"$out/logs/$idx-boot.log" 2>&1 || ((rc != 0)); then
+		st=fail
+		sed -n '/^new splat\|XE-STACK: FAIL\|did not reach/,+6p' "$out/logs/$idx-boot.log" | head -n 30 >&2
+	fi
+	printf '  boot: %s, %s\n' "$(cat "$d/accel" 2>/dev/null)" "$(grep -m1 '^kunit:' "$out/logs/$idx-kunit.log" 2>/dev/null)" >&2
+	record "$idx" "$patch" boot "$st" "$secs" "$out/logs/$idx-boot.log"
+	if [[ $idx == 00 ]]; then
+		[[ $st == pass ]] || die baseline "the base kernel does not boot cleanly: see $out/logs/00-boot.log"
+		base_splats=$d/splats
+	fi
+}
+
+# sparse_scan CONFIG: sparse over the whole sparse scope of the base tree
+# (C=2), stored in the build dir as the sparse baseline.
+sparse_scan() {
+	local cfg=$1 id=$2 log=$out/logs/00-sparse-$1.log t0=$SECONDS scope_args=()
+	for d in "${sparse_scope[@]}"; do scope_args+=(--sparse-all "$d"); done
+	printf '[00] base: sparse over %s ...\n' "${sparse_scope[*]}" >&2
+	"$REPO_DIR/scripts/build-kernel.sh" "${scope_args[@]}" "$tree" "$cfg" >"$log" 2>&1 ||
+		die baseline "sparse over ${sparse_scope[*]} failed on the base tree: see $log"
+	awk -v src="$tree" -f "$REPO_DIR/scripts/warnings.awk" "$log" | grep '^sparse' | in_scope |
+		sort -u -o "$out/state/sparse" - "$out/state/sparse"
+	{ echo "$id"; cat "$out/state/sparse"; } >"$CACHE_DIR/build/$cfg/.xe-stack-sparse-baseline"
+	record 00 base sparse pass $((SECONDS - t0)) "$log"
+}
+
+# baseline CONFIG: bring the build dir to the unpatched tree and record the
+# warnings already there. A build dir without a baseline for this exact
+# base and .config (new, or interrupted) is emptied and built in full.
+baseline() {
+	local cfg=$1 build=$CACHE_DIR/build/$1 id sid stored cold=
+	mkdir -p "$build"
+	"$REPO_DIR/scripts/make-config.sh" "$tree" "$build" "$cfg" 2>/dev/null
+	id="$(cat "$tree/.xe-stack-base") $(sha256sum <"$build/.config" | cut -c1-16)"
+	stored=$build/.xe-stack-baseline
+	if [[ ! -f $stored || $(head -n1 "$stored") != "$id" ]]; then
+		log "$cfg: no baseline for this base and config: full build"
+		find "$build" -mindepth 1 -maxdepth 1 ! -name .config -exec rm -rf {} +
+		cold=cold
+	fi
+	: >"$out/state/$cfg.cc"
+	[[ $cfg == "$sparse_config" ]] && : >"$out/state/sparse"
+	build_stage 00 base "$cfg" $cold
+	[[ $(awk -F'\t' -v s="build:$cfg" '$3 == s { print $4 }' "$results") == pass ]] ||
+		die baseline "the base tree does not build in $cfg: see $out/logs/00-build-$cfg.log"
+	if [[ -n $cold ]]; then
+		{ echo "$id"; cat "$out/state/$cfg.cc"; } >"$stored"
+	else
+		tail -n +2 "$stored" | sort -u -o "$out/state/$cfg.cc" - "$out/state/$cfg.cc"
+	fi
+	[[ $cfg == "$sparse_config" ]] || return 0
+	sid="$id scope=${sparse_scope[*]}"
+	stored=$build/.xe-stack-sparse-baseline
+	if [[ -z $cold && -f $stored && $(head -n1 "$stored") == "$sid" ]]; then
+		tail -n +2 "$stored" | sort -u -o "$out/state/sparse" - "$out/state/sparse"
+	else
+		sparse_scan "$cfg" "$sid"
+	fi
+}
+
+# The series: first word of each line, comments and blank lines ignored.
+mapfile -t entries < <(sed 's/#.*//' "$series" | awk 'NF { print $1 }')
+log "checking ${#entries[@]} patches of $series in: ${configs[*]}"
+printf 'index\tpatch\tsubject\n' >"$out/patches.tsv"
+n=0
+for patch in "${entries[@]}"; do
+	n=$((n + 1))
+	subject=$(sed -n 's/^Subject: //p' "$patches/$patch" 2>/dev/null | head -n1)
+	printf '%02d\t%s\t%s\n' "$n" "$patch" "${subject:-$patch}" >>"$out/patches.tsv"
+done
+
+# Cache keys: key[0] for the base, key[k] for the base plus patches 1..k.
+cache_root=$CACHE_DIR/results
+keys=()
+cache_keys() {
+	local id k=0 f
+	base_tree
+	id=$(base_id)
+	if [[ -z $id || $use_cache == 0 ]]; then
+		return
+	fi
+	keys[0]=$({
+		echo "$id"
+		echo "$tree ${configs[*]} sparse=$sparse_config ${sparse_scope[*]} boot=$boot_config"
+		find "$REPO_DIR/scripts" "$REPO_DIR/config-fragments" "$REPO_DIR/kunit-configs" \
+			-type f -print0 | LC_ALL=C sort -z | xargs -0 cat
+	} | sha256sum | cut -c1-32)
+	for f in "${entries[@]}"; do
+		k=$((k + 1))
+		keys[k]=$({ echo "${keys[k - 1]}"; cat "$patches/$f" 2>/dev/null; } | sha256sum | cut -c1-32)
+	done
+}
+
+# save_state INDEX: store the results and the comparison state after a
+# patch that passed (or the base) in the cache.
+save_state() {
+	local idx=$1 e
+	[[ -n ${keys[10#$idx]:-} ]] || return 0
+	e=$cache_root/${keys[10#$idx]}
+	rm -rf "$e.tmp"
+	mkdir -p "$e.tmp/logs"
+	awk -F'\t' -v i="$idx" '$1 == i' "$results" >"$e.tmp/rows.tsv"
+	cp "$out"/logs/"$idx"-* "$e.tmp/logs/" 2>/dev/null || true
+	[[ ! -d $out/boot/$idx ]] || cp -r "$out/boot/$idx" "$e.tmp/boot"
+	cp "$out"/state/*.cc "$e.tmp/" 2>/dev/null || true
+	[[ ! -f $out/state/sparse ]] || cp "$out/state/sparse" "$e.tmp/sparse"
+	[[ -z $prev_kunit ]] || cp "$prev_kunit" "$e.tmp/prev-kunit.json"
+	[[ -z $base_splats ]] || cp "$base_splats" "$e.tmp/base-splats"
+	rm -rf "$e"
+	mv "$e.tmp" "$e"
+}
+
+# load_state INDEX: the same, back into this run, marked cached.
+load_state() {
+	local idx=$1 e=$cache_root/${keys[10#$1]}
+	awk -F'\t' -v OFS='\t' '{ $7 = "cached"; print }' "$e/rows.tsv" >>"$results"
+	cp "$e"/logs/* "$out/logs/" 2>/dev/null || true
+	if [[ -d $e/boot ]]; then
+		mkdir -p "$out/boot"
+		rm -rf "${out:?}/boot/${idx:?}"
+		cp -r "$e/boot" "$out/boot/$idx"
+	fi
+	rm -f "$out"/state/*.cc "$out/state/sparse"
+	cp "$e"/*.cc "$out/state/" 2>/dev/null || true
+	[[ ! -f $e/sparse ]] || cp "$e/sparse" "$out/state/sparse"
+	prev_kunit='' base_splats=''
+	[[ ! -f $e/prev-kunit.json ]] || { cp "$e/prev-kunit.json" "$out/state/prev-kunit.json"; prev_kunit=$out/state/prev-kunit.json; }
+	[[ ! -f $e/base-splats ]] || { cp "$e/base-splats" "$out/state/base-splats"; base_splats=$out/state/base-splats; }
+	printf '[%s] %s: cached\\n' "$idx" "$(awk -F'\t' 'NR == 1 { print $2 }' "$e/rows.tsv")" >&2
+}
+
+cache_keys
+# first: the first index (0 = base) that has to be checked for real.
+first=0
+if ((${#keys[@]})); then
+	while ((first <= ${#entries[@]})) && [[ -d $cache_root/${keys[first]} ]]; do
+		first=$((first + 1))
+	done
+fi
+if [[ -n $from ]]; then
+	((from >= 1 && from <= ${#entries[@]})) || die usage "--from/--only: no patch $from (1..${#entries[@]})"
+	((first <= from)) || first=$from
+fi
+prev_kunit=''
+base_splats=''
+base_saved=''
+for ((k = 0; k < first; k++)); do
+	load_state "$(printf '%02d' "$k")"
+	[[ -z $base_splats ]] || base_saved=$base_splats
+done
+base_splats=$base_saved
+if ((first > ${#entries[@]})); then
+	log "every patch is cached: nothing to check (--no-cache forces a run)"
+	"$REPO_DIR/scripts/report.py" "$out" | tee "$out/report.txt"
+	exit "$failed"
+fi
+
+"$REPO_DIR/scripts/prepare-tree.sh" --force "$tree" "$series" "$patches"
+cp "$tree/.xe-stack-base" "$out/base.txt"
+if ((first == 0)); then
+	for cfg in "${configs[@]}"; do
+		baseline "$cfg"
+	done
+	boot_stage 00 base
+	((failed)) || save_state 00
+else
+	# Patches before the first one to check: applied, not checked.
+	for ((k = 1; k < first; k++)); do
+		"$REPO_DIR/scripts/stage-apply.sh" "$tree" >"$out/logs/applied-$k.log" 2>&1 ||
+			die apply "patch $k (${entries[k - 1]}) no longer applies: see $out/logs/applied-$k.log"
+	done
+fi
+
+n=0
+for patch in "${entries[@]}"; do
+	n=$((n + 1))
+	((n >= first)) || continue
+	idx=$(printf '%02d' "$n")
+	file=$patches/$patch
+	printf '[%s/%s] %s\n' "$n" "${#entries[@]}" "$patch" >&2
+	[[ -f $file ]] || die apply "patch $idx: $patch is in the series but not in $patches"
+	mapfile -t touched < <(grep -E '^\+\+\+ b/' "$file" | sed 's|^+++ b/||; s|\t.*||')
+	"$REPO_DIR/scripts/stage-kerneldoc.sh" "$tree" "${touched[@]}" >"$out/state/$idx-kdoc.before"
+
+	t0=$SECONDS
+	if ! "$REPO_DIR/scripts/stage-apply.sh" "$tree" >"$out/logs/$idx-apply.log" 2>&1; then
+		record "$idx" "$patch" apply fail $((SECONDS - t0)) "$out/logs/$idx-apply.log"
+		sed -n '/^--- rejected hunks/,$p' "$out/logs/$idx-apply.log" | head -n 40 >&2
+		break
+	fi
+	record "$idx" "$patch" apply pass $((SECONDS - t0)) "$out/logs/$idx-apply.log"
+
+	t0=$SECONDS rc=0
+	"$REPO_DIR/scripts/stage-checkpatch.sh" "$tree" "$file" >"$out/logs/$idx-checkpatch.log" 2>&1 || rc=$?
+	case $rc in 0) st=pass ;; 3) st=warn ;; *) st=fail ;; esac
+	[[ $st == pass ]] || grep -E '^[^ ]+: (ERROR|WARNING|CHECK):' "$out/logs/$idx-checkpatch.log" | head -n 10 >&2 || true
+	record "$idx" "$patch" checkpatch "$st" $((SECONDS - t0)) "$out/logs/$idx-checkpatch.log"
+
+	for cfg in "${configs[@]}"; do
+		build_stage "$idx" "$patch" "$cfg"
+	done
+
+	t0=$SECONDS
+	"$REPO_DIR/scripts/stage-kerneldoc.sh" "$tree" "${touched[@]}" >"$out/state/$idx-kdoc.after"
+	comm -13 "$out/state/$idx-kdoc.before" "$out/state/$idx-kdoc.after" >"$out/logs/$idx-kernel-doc.log"
+	st=pass
+	if [[ -s $out/logs/$idx-kernel-doc.log ]]; then
+		st=fail
+		cat "$out/logs/$idx-kernel-doc.log" >&2
+	fi
+	record "$idx" "$patch" kernel-doc "$st" $((SECONDS - t0)) "$out/logs/$idx-kernel-doc.log"
+
+	boot_stage "$idx" "$patch"
+	((failed)) || save_state "$idx"
+
+	[[ -z $only ]] || break
+	if ((failed && !keep_going)); then
+		log "stopping after the first failing patch ($patch); --keep-going checks the rest"
+		break
+	fi
+done
+
+"$REPO_DIR/scripts/report.py" "$out" | tee "$out/report.txt"
+exit "$failed"

@@ -1,0 +1,88 @@
+# shellcheck shell=bash
+# Common helpers for the xe-stack scripts. Source it; do not run it.
+# shellcheck disable=SC2034  # globals for the scripts that source this
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../pin.conf
+. "${XE_STACK_PIN_FILE:-$REPO_DIR/pin.conf}"
+# shellcheck source=../project.conf
+. "$REPO_DIR/project.conf"
+
+CACHE_DIR=${XE_STACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xe-stack}
+JOBS=${JOBS:-$(nproc)}
+PROG=$(basename "$0" .sh)
+# Plain ASCII diagnostics: logs compare byte for byte across machines.
+export LC_ALL=C
+
+# Where a pinned tree is unpacked; never modified after unpacking.
+PRISTINE_DIR="$CACHE_DIR/pristine/$PIN_PACKAGE-$PIN_VERSION"
+
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+
+# die STAGE MESSAGE...: fail naming the stage (and patch/file in the message).
+die() {
+	local stage=$1
+	shift
+	printf '%s: error: [%s] %s\n' "$PROG" "$stage" "$*" >&2
+	exit 1
+}
+
+# run CMD...: print the command as it would be typed, then run it.
+run() {
+	printf '+ %s\n' "$(printf '%q ' "$@")" >&2
+	"$@"
+}
+
+# need TOOL PACKAGE: fail with the Debian package to install.
+need() {
+	command -v "$1" >/dev/null 2>&1 ||
+		die tools "'$1' not found: install the Debian package '$2'"
+}
+
+# The first plain (not -updates/-security/-backports) Debian suite apt uses.
+apt_mirror() {
+	if [[ -n ${XE_STACK_MIRROR:-} ]]; then
+		printf '%s/\n' "${XE_STACK_MIRROR%/}"
+		return
+	fi
+	need apt-get apt
+	# shellcheck disable=SC2016  # apt's own format, not shell
+	apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
+		awk '$2 !~ /[-\/]/ { print $1; exit }'
+}
+
+# Print usage from the script's leading comment block (lines starting '#').
+usage() {
+	sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"
+}
+
+# The base tree to work from: KERNEL_DIR (a user's tree, copied, never
+# touched), KERNEL_TARBALL (unpacked once into the cache) or the pin.
+# Sets BASE_DIR and BASE_KIND (pinned | unverified).
+base_tree() {
+	if [[ -n ${KERNEL_DIR:-} ]]; then
+		[[ -f $KERNEL_DIR/Makefile && -d $KERNEL_DIR/drivers/gpu/drm/xe ]] ||
+			die base "KERNEL_DIR=$KERNEL_DIR is not a kernel tree with drivers/gpu/drm/xe"
+		BASE_DIR=$(cd "$KERNEL_DIR" && pwd)
+		BASE_KIND=unverified
+	elif [[ -n ${KERNEL_TARBALL:-} ]]; then
+		BASE_DIR=$("$REPO_DIR/scripts/fetch-kernel.sh" --tarball "$KERNEL_TARBALL") ||
+			die base "cannot unpack $KERNEL_TARBALL"
+		BASE_KIND=unverified
+	else
+		BASE_DIR=$("$REPO_DIR/scripts/fetch-kernel.sh") ||
+			die base "cannot fetch the pinned kernel"
+		BASE_KIND=pinned
+	fi
+}
+
+# base_id: a string that changes whenever the base tree's content may have
+# (call after base_tree). Empty when that cannot be known: no caching then.
+base_id() {
+	if [[ -f $BASE_DIR/.xe-stack-pristine ]]; then
+		printf '%s %s\n' "$BASE_DIR" "$(cat "$BASE_DIR/.xe-stack-pristine")"
+	elif git -C "$BASE_DIR" rev-parse --git-dir >/dev/null 2>&1; then
+		printf '%s %s %s\n' "$BASE_DIR" "$(git -C "$BASE_DIR" rev-parse HEAD)" \
+			"$(git -C "$BASE_DIR" status --porcelain | sha256sum | cut -c1-16)"
+	fi
+}

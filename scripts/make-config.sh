@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Usage: make-config.sh SRC_TREE BUILD_DIR CONFIG_NAME
+#
+# Generate BUILD_DIR/.config for CONFIG_NAME (a row of
+# config-fragments/matrix) with the kernel's merge_config.sh on
+# allnoconfig, then fail, naming each option, if any value a fragment asks
+# for is not in the final .config (merge_config drops unmet dependencies
+# with a mere warning). BUILD_DIR/.config is rewritten only when it
+# changes, so incremental builds stay incremental.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[[ ${1:-} == -h || ${1:-} == --help ]] && { usage; exit 0; }
+[[ $# -eq 3 ]] || die usage "make-config.sh SRC_TREE BUILD_DIR CONFIG_NAME (see --help)"
+src=$1 build=$2 name=$3
+FRAG_DIR=${XE_STACK_FRAGMENTS:-$REPO_DIR/config-fragments}
+
+# fragments NAME: the fragment files of one matrix row.
+fragments() {
+	local row
+	row=$(awk -v n="$1" '$1 == n { $1 = $2 = ""; print }' "$FRAG_DIR/matrix")
+	[[ -n $row ]] || die config "no config '$1' in config-fragments/matrix"
+	for f in $row; do
+		[[ -f $FRAG_DIR/$f.config ]] || die config "$1: missing fragment config-fragments/$f.config"
+		printf '%s\n' "$FRAG_DIR/$f.config"
+	done
+}
+
+mapfile -t frags < <(fragments "$name")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$build"
+log "$name: merging $(printf '%s ' "${frags[@]##*/}")"
+(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -n -O "$tmp" "${frags[@]}") \
+	>"$tmp/merge.log" 2>&1 || { cat "$tmp/merge.log" >&2; die config "$name: merge_config.sh failed"; }
+
+# Every requested value must have survived; a later fragment's value
+# replaces an earlier one's, as in merge_config.sh.
+declare -A want=()
+while IFS= read -r line; do
+	if [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
+		want[${BASH_REMATCH[1]}]=n
+	elif [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
+		want[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+	fi
+done < <(cat "${frags[@]}")
+missing=0
+for opt in "${!want[@]}"; do
+	got=$(sed -n "s/^$opt=//p" "$tmp/.config")
+	if [[ ${want[$opt]} == n ]]; then
+		[[ -z $got ]] && continue
+	elif [[ $got == "${want[$opt]}" ]]; then
+		continue
+	fi
+	log "$name: $opt requested '${want[$opt]}', final .config has '${got:-n}'"
+	missing=1
+done
+((missing == 0)) || die config "$name: options above are not in the final .config (unmet dependencies?)"
+
+if ! cmp -s "$tmp/.config" "$build/.config"; then
+	cp "$tmp/.config" "$build/.config"
+	log "$name: wrote $build/.config"
+fi

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Turn a pipeline run's results.tsv into the CI report.
+
+Usage: report.py OUT_DIR
+
+Reads OUT_DIR/results.tsv (one row per patch and stage) and
+OUT_DIR/patches.tsv (index, patch file, subject) and writes, next to them:
+report.md (the table, one row per patch, one column per stage, as in the
+intel-xe pre-merge CI mail), report.json and junit.xml (one testsuite per
+patch, one testcase per stage). Prints the table as plain text.
+"""
+import csv
+import json
+import sys
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+FIXED = ["apply", "checkpatch"]
+LATE = ["sparse", "kernel-doc", "kunit", "boot"]
+TITLES = {"apply": "Patch_applied", "checkpatch": "checkpatch",
+          "sparse": "checksparse", "kernel-doc": "kernel-doc",
+          "kunit": "KUnit", "boot": "Boot"}
+
+
+def read_tsv(path):
+    if not path.exists():
+        return []
+    with path.open(newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def columns(rows):
+    seen = {r["stage"] for r in rows}
+    builds = sorted({s for s in seen if s.startswith("build:")},
+                    key=lambda s: [r["stage"] for r in rows].index(s))
+    return [s for s in FIXED + builds + LATE if s in seen]
+
+
+def title(stage):
+    if stage.startswith("build:"):
+        return "Build " + stage.split(":", 1)[1]
+    return TITLES.get(stage, stage)
+
+
+def main(argv):
+    if len(argv) != 2 or argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if len(argv) == 2 else 2
+    out = Path(argv[1])
+    rows = read_tsv(out / "results.tsv")
+    subjects = {p["index"]: p for p in read_tsv(out / "patches.tsv")}
+    cols = columns(rows)
+    order = []
+    cells = {}
+    for r in rows:
+        if r["index"] not in cells:
+            order.append(r["index"])
+            cells[r["index"]] = {}
+        cells[r["index"]][r["stage"]] = r
+    base = (out / "base.txt").read_text().strip() if (out / "base.txt").exists() else ""
+
+    def subject(idx):
+        if idx == "00":
+            return "(base tree)"
+        p = subjects.get(idx)
+        return p["subject"] if p else cells[idx][next(iter(cells[idx]))]["patch"]
+
+    def cell(idx, stage):
+        r = cells[idx].get(stage)
+        if r is None:
+            return "skipped", ""
+        return r["status"], r["seconds"]
+
+    def cached(idx):
+        return any(r.get("cached") == "cached" for r in cells[idx].values())
+
+    # Patches the run never reached are listed as skipped.
+    for idx in subjects:
+        if idx not in cells:
+            order.append(idx)
+            cells[idx] = {}
+
+    header = ["#", "Patch"] + [title(c) for c in cols]
+    md = [f"Base: {base}", "",
+          "| " + " | ".join(header) + " |",
+          "|" + "---|" * len(header)]
+    text = []
+    widths = [3, 46] + [max(len(title(c)), 12) for c in cols]
+    text.append("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    for idx in order:
+        vals = []
+        for c in cols:
+            st, sec = cell(idx, c)
+            vals.append(f"{st} {sec}s" if sec != "" else st)
+        subj = subject(idx)
+        if cached(idx):
+            subj += " (cached)"
+        md.append(f"| {idx} | {subj} | " + " | ".join(vals) + " |")
+        text.append("  ".join(v.ljust(w) for v, w in
+                              zip([idx, subj[:46]] + vals, widths)))
+    (out / "report.md").write_text("\n".join(md) + "\n")
+
+    report = {"base": base, "stages": cols, "patches": []}
+    for idx in order:
+        report["patches"].append({
+            "index": idx, "subject": subject(idx), "cached": cached(idx),
+            "stages": {c: {"status": cell(idx, c)[0],
+                           "seconds": int(cell(idx, c)[1] or 0),
+                           "log": cells[idx].get(c, {}).get("log", "")}
+                       for c in cols}})
+    failed = sum(1 for r in rows if r["status"] == "fail")
+    report["failed"] = failed
+    (out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+
+    x = ['<?xml version="1.0" encoding="UTF-8"?>',
+         f'<testsuites name="xe-stack" tests="{len(rows)}" failures="{failed}">']
+    for idx in order:
+        rs = [r for r in rows if r["index"] == idx]
+        nf = sum(1 for r in rs if r["status"] == "fail")
+        x.append(f'  <testsuite name={quoteattr(idx + " " + subject(idx))} '
+                 f'tests="{len(rs)}" failures="{nf}">')
+        for r in rs:
+            x.append(f'    <testcase classname={quoteattr("patch." + idx)} '
+                     f'name={quoteattr(r["stage"])} time="{r["seconds"]}">')
+            if r["status"] == "fail":
+                x.append(f'      <failure message={quoteattr(r["stage"] + " failed")}>'
+                         f'{escape(r["log"])}</failure>')
+            elif r["status"] == "skip":
+                x.append("      <skipped/>")
+            elif r["status"] == "warn":
+                x.append(f'      <system-out>warnings: {escape(r["log"])}</system-out>')
+            x.append("    </testcase>")
+        x.append("  </testsuite>")
+    x.append("</testsuites>")
+    (out / "junit.xml").write_text("\n".join(x) + "\n")
+
+    print(f"Base: {base}")
+    print("\n".join(text))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,29 @@
+# shellcheck shell=bash
+# Shared by the bats files: where things are, and how to read a run.
+
+REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+FIXTURES=$REPO/tests/fixtures
+CACHE=${XE_STACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xe-stack}
+# Runs of the real pipeline keep their output here for inspection.
+RUNS=$REPO/out/tests
+
+# check_fixture NAME [CONFIGS [OPTION...]]: run the pipeline over a
+# fixture series (from DIR instead of tests/fixtures/NAME if FIXTURE_DIR).
+check_fixture() {
+	local name=$1 configs=${2:-} dir=${FIXTURE_DIR:-$FIXTURES/$1}
+	shift 2 || shift $#
+	local args=(--series "$dir/series" --patches "$dir" --out "$RUNS/$name")
+	[[ -z $configs ]] || args+=(--configs "$configs")
+	run "$REPO/scripts/check-series.sh" "${args[@]}" "$@"
+	printf '%s\n' "$output" >"$RUNS/$name.console" 2>/dev/null || true
+}
+
+# cell NAME INDEX STAGE: the status a run recorded for a patch and stage.
+cell() {
+	awk -F'\t' -v i="$2" -v s="$3" '$1 == i && $3 == s { print $4 }' "$RUNS/$1/results.tsv"
+}
+
+# first_failure NAME: "INDEX STAGE" of the first failed cell.
+first_failure() {
+	awk -F'\t' '$4 == "fail" { print $1, $3; exit }' "$RUNS/$1/results.tsv"
+}
