@@ -25,11 +25,13 @@ check_disk() {
 		die disk "$CACHE_DIR has $((free / 1024)) MiB free; unpacking needs $((MIN_FREE_KB / 1024)) MiB"
 }
 
-verify() { # FILE SHA256 WHAT
+verify() { # FILE SHA256 WHAT: a file that does not match is removed
 	local got
 	got=$(sha256sum "$1" | cut -d' ' -f1)
-	[[ $got == "$2" ]] ||
-		die checksum "$3 $1: SHA256 is $got, pin.conf expects $2"
+	if [[ $got != "$2" ]]; then
+		rm -f "$1"
+		die checksum "$3 $1: SHA256 is $got, pin.conf expects $2 (file removed)"
+	fi
 }
 
 download() { # URI DEST
@@ -83,7 +85,7 @@ fetch_pinned() {
 			die mirror "apt has no plain Debian suite configured; set XE_STACK_MIRROR"
 		download "$mirror$PIN_POOL_DIR/$deb" "$dl/$deb"
 	fi
-	verify "$dl/$deb" "$PIN_DEB_SHA256" "package" || { rm -f "$dl/$deb"; exit 1; }
+	verify "$dl/$deb" "$PIN_DEB_SHA256" "package"
 	tarball="$dl/$(basename "$PIN_TARBALL")"
 	if [[ ! -f $tarball ]]; then
 		check_disk
@@ -92,7 +94,7 @@ fetch_pinned() {
 			die unpack "$deb does not contain $PIN_TARBALL"
 		mv "$tarball.part" "$tarball"
 	fi
-	verify "$tarball" "$PIN_TARBALL_SHA256" "tarball" || { rm -f "$tarball"; exit 1; }
+	verify "$tarball" "$PIN_TARBALL_SHA256" "tarball"
 	[[ -d $PRISTINE_DIR ]] && chmod -R u+w "$PRISTINE_DIR" && rm -rf "$PRISTINE_DIR"
 	unpack_tar "$tarball" "$PRISTINE_DIR"
 	chmod u+w "$PRISTINE_DIR"

@@ -14,7 +14,7 @@ set -euo pipefail
 build=$1 out=$2
 modules=${3:-$(sed 's/#.*//' "$REPO_DIR/kunit-configs/modules" | xargs)}
 busybox=${XE_STACK_BUSYBOX:-/bin/busybox}
-{ [[ -x $busybox ]] && ldd "$busybox" 2>&1 | grep -q "not a dynamic executable"; } ||
+[[ -x $busybox && $(ldd "$busybox" 2>&1 || true) == *"not a dynamic executable"* ]] ||
 	die tools "no static busybox at $busybox: install the Debian package 'busybox-static'"
 need cpio cpio
 need depmod kmod

@@ -30,7 +30,10 @@ setup() {
 	grep -q '^+ \* @fence: dma fence which signals that the range fence can be removed, then freed$' "$STACK/$top"
 	grep -q '^Subject: ' "$STACK/$top"
 	grep -q '^Signed-off-by: ' "$STACK/$top"
-	grep -q '^diff --git a/drivers/gpu/drm/xe/xe_range_fence.c b/drivers/gpu/drm/xe/xe_range_fence.c$' "$STACK/$top"
+	# quilt writes plain unified diffs (no 'diff --git' lines): a/ b/ paths
+	# and the diffstat keep it a mail that git am applies.
+	grep -q '^+++ b/drivers/gpu/drm/xe/xe_range_fence.c' "$STACK/$top"
+	grep -q '^ drivers/gpu/drm/xe/xe_range_fence.c | ' "$STACK/$top"
 	quilt pop -a
 	cmp drivers/gpu/drm/xe/xe_range_fence.c "$PRISTINE/drivers/gpu/drm/xe/xe_range_fence.c"
 }
