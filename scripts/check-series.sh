@@ -77,6 +77,11 @@ boot_config=${boot_config:-${configs[0]}}
 ((${#sparse_scope[@]})) || sparse_scope=(drivers/gpu/drm/)
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
 
+# One run at a time per work tree (they share it and the build dirs).
+mkdir -p "$(dirname "$tree")"
+exec 9>"$tree.lock"
+flock -n 9 || die lock "another check-series run is using $tree (lock $tree.lock)"
+
 rm -rf "$out"
 mkdir -p "$out/logs" "$out/state"
 out=$(cd "$out" && pwd)
