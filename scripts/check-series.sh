@@ -107,15 +107,11 @@ new_keys() {
 	rm -f "$k"
 }
 
-# show_new LOG KEYS...: the raw log lines behind new warning keys.
+# show_new LOG KEYS: the raw log lines behind new warning keys.
 show_new() {
-	local log=$1 file msg
-	shift
-	while IFS=$'\t' read -r _ file msg; do
-		msg=${msg#warning }
-		msg=${msg#error }
-		grep -F -- "$msg" "$log" | grep -F -- "${file##*/}" | head -n 3
-	done <<<"$*"
+	awk -v src="$tree" -v raw=1 -f "$REPO_DIR/scripts/warnings.awk" "$1" |
+		awk -F'\t' 'NR == FNR { want[$0]; next } ($1 "\t" $2 "\t" $3) in want { print $4 }' \
+			<(printf '%s\n' "$2") - | head -n 20 || true
 }
 
 # in_scope: keep the sparse keys of files under the sparse scope.

@@ -18,7 +18,7 @@ fi
 # Apply it with rejects to show them, then roll back.
 echo "--- rejected hunks of $next:"
 quilt push -f >/dev/null 2>&1 || true
-find . -name '*.rej' -newer .pc/applied-patches -not -path './.pc/*' -print0 2>/dev/null |
+find . -path ./.pc -prune -o -name '*.rej' -print0 2>/dev/null |
 	while IFS= read -r -d '' rej; do
 		printf '=== %s\n' "${rej#./}"
 		cat "$rej"

@@ -1,9 +1,16 @@
-# Usage: awk -v src=SRC_TREE -f scripts/warnings.awk BUILD_LOG...
+# Usage: awk -v src=SRC_TREE [-v raw=1] -f scripts/warnings.awk BUILD_LOG...
 #
 # Print one key per compiler, sparse, linker, modpost or kernel-doc
 # diagnostic: "TOOL<TAB>FILE<TAB>MESSAGE", with the source tree prefix and
 # line/column numbers removed, so the same warning matches across patches
 # that move lines. Sort -u the output to compare two sets with comm.
+# With raw=1, each key is followed by a tab and the log line it came from.
+function out(key) {
+	if (raw)
+		print key "\t" $0
+	else
+		print key
+}
 function strip(path) {
 	if (index(path, src "/") == 1)
 		path = substr(path, length(src) + 2)
@@ -29,16 +36,16 @@ match(line, /^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error|fatal error): /) {
 	sev = head
 	sub(/: $/, "", sev)
 	sub(/^.*: /, "", sev)
-	printf "%s\t%s\t%s %s\n", tool, strip(part[1]), sev, msg
+	out(sprintf("%s\t%s\t%s %s", tool, strip(part[1]), sev, msg))
 	next
 }
 # kernel-doc: "Warning: FILE:LINE MESSAGE" or "warning: ..."
 match(line, /^[Ww]arning: [^ :]+:[0-9]+ /) {
 	split(substr(line, 10, RLENGTH - 10), part, ":")
-	printf "kernel-doc\t%s\t%s\n", strip(part[1]), substr(line, RLENGTH + 1)
+	out(sprintf("kernel-doc\t%s\t%s", strip(part[1]), substr(line, RLENGTH + 1)))
 	next
 }
 # modpost, ld and objtool speak for the whole build.
 /^(WARNING|ERROR): modpost: |^ld: warning: |: warning: objtool: / {
-	printf "%s\t-\t%s\n", tool, line
+	out(sprintf("%s\t-\t%s", tool, line))
 }
