@@ -54,7 +54,7 @@ def main(argv):
     for s in stages:
         cols = {k: [r.get(s, 0) for r in data[k]] for k in KINDS}
         med = {k: statistics.median(v) if v else 0 for k, v in cols.items()}
-        ratio = lambda a, b: f"{med[a] / med[b]:.1f}x" if med[b] else "-"
+        ratio = lambda a, b: f"{med[a] / med[b]:.1f}x" if med[a] and med[b] else "-"
         print(f"{s:<22}" + "".join(f"{fmt(cols[k]):>22}" for k in KINDS)
               + f"{ratio('cold', 'touched'):>14}{ratio('cold', 'unchanged'):>12}")
     print("seconds as min/median/max over the runs")
