@@ -103,9 +103,12 @@ setup_file() {
 	[ "$status" -eq 0 ]
 	[ $((SECONDS - start)) -le 30 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 != "cached"' "$RUNS/clean-warm/results.tsv" | wc -l)" -eq 0 ]
-	# Edit the last patch: only it is checked again.
+	# Edit the last patch: only it is checked again. The edit is new on
+	# every run, so a result cached by an earlier run cannot answer it.
 	last=$(tail -n1 "$dir/series")
-	sed -i 's/^Spell out "and" instead of "+"/Spell out "and" rather than "+"/' "$dir/$last"
+	nonce=$(date +%s%N)-$$
+	sed -i "s/^Spell out \"and\" instead of \"+\" in the parameter description\./& (revision $nonce)/" "$dir/$last"
+	grep -q "(revision $nonce)" "$dir/$last"
 	FIXTURE_DIR=$dir check_fixture clean-warm
 	[ "$status" -eq 0 ]
 	run awk -F'\t' 'NR > 1 && $7 != "cached" { print $1 }' "$RUNS/clean-warm/results.tsv"
