@@ -11,9 +11,10 @@ CACHE ?= $(or $(XE_STACK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xe-stack)
 TREE ?= $(CACHE)/tree/linux
 export QUILTRC := $(CURDIR)/scripts/quiltrc
 TESTS := tests/scripts.bats tests/quilt.bats tests/stack.bats \
-	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats
+	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
+	tests/bisect.bats
 
-.PHONY: help deps fetch tree check pipeline bench test lint clean
+.PHONY: help deps fetch tree check pipeline bisect bench test lint clean
 
 help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -33,6 +34,9 @@ check: ## The per-patch pipeline over the stack (ARGS="--keep-going" ...)
 	scripts/check-series.sh $(ARGS)
 
 pipeline: deps fetch check ## Install, fetch, then run the whole pipeline
+
+bisect: ## First patch where a check fails (ARGS="--stage build" or ARGS="-- CMD")
+	scripts/bisect-series.sh $(ARGS)
 
 bench: ## Time the pipeline cold and warm (out/bench/summary.txt)
 	scripts/benchmark.sh $(ARGS)

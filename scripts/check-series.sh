@@ -12,8 +12,9 @@
 # report (report.txt, .md, .json, junit.xml); exits 1 if any stage failed.
 #
 # Results of patches that passed are cached, keyed by the base, the
-# pipeline's own files, the configs and the content of every patch up to
-# that one: a re-run only checks from the first patch that changed.
+# pipeline's own files (pipeline_files), the configs and the content of
+# every patch up to that one: a re-run only checks from the first patch
+# that changed.
 #
 #   --series FILE      quilt series (default: the repo's series)
 #   --patches DIR      patch directory (default: the repo's patches/)
@@ -28,15 +29,36 @@
 #                      (default: first); --no-boot skips both stages
 #   --keep-going       go on after a patch failed (default: stop there)
 #   --from N           check from patch N on even if cached (1 = first)
-#   --only N           check patch N only (patches before it are applied;
-#                      their results come from the cache when there)
+#   --only N           check patch N only: patches 1..N-1 are applied
+#                      unchecked and, unless their results are cached, the
+#                      tree at N-1 is built and booted as the reference
+#                      that patch N is compared with (self-contained: for
+#                      per-patch CI jobs)
 #   --no-cache         neither use nor store cached results
+#   --pipeline-files   list the repo files whose content keys the cache
 #   -h, --help         this text
 #
 # KERNEL_DIR or KERNEL_TARBALL select another base (reported unverified).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+
+# pipeline_files: the repo's scripts this pipeline runs, found by following
+# every scripts/... name from check-series.sh on (install-deps.sh is only
+# named in hints). Workflow scripts (export, bisect, packaging) are not
+# among them, so changing those keeps the cached results.
+pipeline_files() {
+	local -A seen=()
+	local queue=(scripts/check-series.sh scripts/lib.sh) f
+	while ((${#queue[@]})); do
+		f=${queue[0]}
+		queue=("${queue[@]:1}")
+		[[ -z ${seen[$f]:-} && -f $REPO_DIR/$f && $f != scripts/install-deps.sh ]] || continue
+		seen[$f]=1
+		mapfile -t -O "${#queue[@]}" queue < <(grep -oE 'scripts/[A-Za-z0-9_./-]*[A-Za-z0-9_]' "$REPO_DIR/$f" | sort -u)
+	done
+	printf '%s\n' "${!seen[@]}" | LC_ALL=C sort
+}
 
 series=$REPO_DIR/series
 patches=$REPO_DIR/patches
@@ -53,6 +75,7 @@ use_cache=1
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
+	--pipeline-files) pipeline_files; exit 0 ;;
 	--series) series=$2; shift ;;
 	--patches) patches=$2; shift ;;
 	--configs) configs=$2; shift ;;
@@ -76,11 +99,13 @@ sparse_config=${sparse_config:-${configs[0]}}
 boot_config=${boot_config:-${configs[0]}}
 ((${#sparse_scope[@]})) || sparse_scope=(drivers/gpu/drm/)
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
+[[ -f $series ]] || die usage "no series file: $series"
+[[ -d $patches ]] || die usage "no patches directory: $patches"
+series=$(cd "$(dirname "$series")" && pwd)/$(basename "$series")
+patches=$(cd "$patches" && pwd)
 
 # One run at a time per work tree (they share it and the build dirs).
-mkdir -p "$(dirname "$tree")"
-exec 9>"$tree.lock"
-flock -n 9 || die lock "another check-series run is using $tree (lock $tree.lock)"
+lock_tree "$tree"
 
 rm -rf "$out"
 mkdir -p "$out/logs" "$out/state"
@@ -89,6 +114,7 @@ results=$out/results.tsv
 printf 'index\tpatch\tstage\tstatus\tseconds\tlog\tcached\n' >"$results"
 failed=0
 BASELINE_FORMAT=2
+base_label=base
 
 # record INDEX PATCH STAGE STATUS SECONDS LOG
 record() {
@@ -178,43 +204,34 @@ boot_stage() {
 		return 0
 	fi
 	printf '[%s] %s: boot %s ...\n' "$idx" "$patch" "$boot_config" >&2
-	mkdir -p "$d"
-	"$REPO_DIR/scripts/boot-test.sh" "$build" "$d" >"$out/logs/$idx-boot.log" 2>&1 || rc=$?
-	local secs=$((SECONDS - t0))
-	# KUnit, from the console, with the kernel's own parser: only from the
-	# first KUnit module on (the built-in executor prints an empty KTAP
-	# header at boot).
-	sed -n '/XE-STACK: kunit module/,/XE-STACK: kmemleak\|XE-STACK: done/p' \
-		"$d/console.log" >"$d/kunit.console"
-	python3 "$tree/tools/testing/kunit/kunit.py" parse --json="$d/kunit.json" \
-		--junit="$d/kunit.xml" "$d/kunit.console" >"$d/kunit.txt" 2>&1 || true
-	python3 "$tree/tools/testing/kunit/kunit.py" parse --raw_output=kunit \
-		"$d/kunit.console" >"$d/kunit.ktap" 2>/dev/null || true
-	kst=pass
-	if [[ ! -s $d/kunit.json ]]; then
-		kst=fail
-		echo "kunit: no results parsed from the console" >"$out/logs/$idx-kunit.log"
-	elif ! "$REPO_DIR/scripts/kunit-compare.py" "$d/kunit.json" \
-		${prev_kunit:+"$prev_kunit"} >"$out/logs/$idx-kunit.log" 2>&1; then
-		kst=fail
+	# The base's splats are the reference (7.3's own KUnit suites warn on
+	# purpose); from patch 1 on, only more of them fail.
+	local opts=()
+	if [[ $idx == 00 ]]; then
+		opts+=(--record)
+	elif [[ -n $base_splats ]]; then
+		opts+=(--splats-ref "$base_splats")
 	fi
+	[[ -z $prev_kunit ]] || opts+=(--prev-kunit "$prev_kunit")
+	"$REPO_DIR/scripts/stage-boot.sh" "${opts[@]}" "$tree" "$build" "$d" >"$out/logs/$idx-stage-boot.log" 2>&1 || rc=$?
+	local secs=$((SECONDS - t0))
+	cat "$d/kunit.log" "$out/logs/$idx-stage-boot.log" >"$out/logs/$idx-kunit.log" 2>/dev/null || true
+	cat "$d/boot.log" >"$out/logs/$idx-boot.log" 2>/dev/null || true
+	rm -f "$out/logs/$idx-stage-boot.log"
+	kst=pass
+	((rc & 1)) && kst=fail
 	[[ $kst == pass ]] || grep -E 'REGRESSION|no KUnit|no results' "$out/logs/$idx-kunit.log" | head -n 10 >&2 || true
 	[[ $kst == fail ]] || prev_kunit=$d/kunit.json
 	record "$idx" "$patch" kunit "$kst" 0 "$out/logs/$idx-kunit.log"
 	st=pass
-	# The base's splats are the reference (7.3's own KUnit suites warn on
-	# purpose); from patch 1 on, only more of them fail.
-	local ref=${base_splats:-}
-	[[ $idx != 00 ]] || ref=--record
-	if ! "$REPO_DIR/scripts/check-boot.py" "$d/console.log" "$d/splats" \
-		${ref:+"$ref"} >>"$out/logs/$idx-boot.log" 2>&1 || ((rc != 0)); then
+	if ((rc & 2)); then
 		st=fail
 		sed -n '/^new splat\|XE-STACK: FAIL\|did not reach/,+6p' "$out/logs/$idx-boot.log" | head -n 30 >&2
 	fi
 	printf '  boot: %s, %s\n' "$(cat "$d/accel" 2>/dev/null)" "$(grep -m1 '^kunit:' "$out/logs/$idx-kunit.log" 2>/dev/null)" >&2
 	record "$idx" "$patch" boot "$st" "$secs" "$out/logs/$idx-boot.log"
 	if [[ $idx == 00 ]]; then
-		[[ $st == pass ]] || die baseline "the base kernel does not boot cleanly: see $out/logs/00-boot.log"
+		[[ $st == pass ]] || die baseline "the $base_label does not boot cleanly: see $out/logs/00-boot.log"
 		base_splats=$d/splats
 	fi
 }
@@ -229,8 +246,8 @@ sparse_scan() {
 		die baseline "sparse over ${sparse_scope[*]} failed on the base tree: see $log"
 	awk -v src="$tree" -f "$REPO_DIR/scripts/warnings.awk" "$log" | grep '^sparse' | in_scope |
 		sort -u -o "$out/state/sparse" - "$out/state/sparse"
-	{ echo "$id"; cat "$out/state/sparse"; } >"$CACHE_DIR/build/$cfg/.xe-stack-sparse-baseline"
-	record 00 base sparse pass $((SECONDS - t0)) "$log"
+	[[ -n $ref ]] || { echo "$id"; cat "$out/state/sparse"; } >"$CACHE_DIR/build/$cfg/.xe-stack-sparse-baseline"
+	record 00 "$base_label" sparse pass $((SECONDS - t0)) "$log"
 }
 
 # baseline CONFIG: bring the build dir to the unpatched tree and record the
@@ -250,10 +267,11 @@ baseline() {
 	fi
 	: >"$out/state/$cfg.cc"
 	[[ $cfg == "$sparse_config" ]] && : >"$out/state/sparse"
-	build_stage 00 base "$cfg" $cold
+	build_stage 00 "$base_label" "$cfg" $cold
 	[[ $(awk -F'\t' -v s="build:$cfg" '$3 == s { print $4 }' "$results") == pass ]] ||
-		die baseline "the base tree does not build in $cfg: see $out/logs/00-build-$cfg.log"
-	if [[ -n $cold ]]; then
+		die baseline "the $base_label does not build in $cfg: see $out/logs/00-build-$cfg.log"
+	# Only a build of the base itself is stored as the base's baseline.
+	if [[ -n $cold && -z $ref ]]; then
 		{ echo "$id"; cat "$out/state/$cfg.cc"; } >"$stored"
 	else
 		tail -n +2 "$stored" | sort -u -o "$out/state/$cfg.cc" - "$out/state/$cfg.cc"
@@ -292,8 +310,8 @@ cache_keys() {
 	keys[0]=$({
 		echo "$id"
 		echo "$tree ${configs[*]} sparse=$sparse_config ${sparse_scope[*]} boot=$boot_config"
-		find "$REPO_DIR/scripts" "$REPO_DIR/config-fragments" "$REPO_DIR/kunit-configs" \
-			-type f -print0 | LC_ALL=C sort -z | xargs -0 cat
+		{ pipeline_files; find config-fragments kunit-configs -type f; } |
+			LC_ALL=C sort | tr '\n' '\0' | (cd "$REPO_DIR" && xargs -0 cat)
 	} | sha256sum | cut -c1-32)
 	for f in "${entries[@]}"; do
 		k=$((k + 1))
@@ -351,10 +369,17 @@ if [[ -n $from ]]; then
 	((from >= 1 && from <= ${#entries[@]})) || die usage "--from/--only: no patch $from (1..${#entries[@]})"
 	((first <= from)) || first=$from
 fi
+# --only N without the results of 1..N-1: the tree at N-1 is the reference.
+ref=''
+if [[ -n $only ]] && ((only > 1 && first < only)); then
+	ref=$((only - 1))
+	first=$only
+	base_label="reference (patches 1-$ref applied)"
+fi
 prev_kunit=''
 base_splats=''
 base_saved=''
-for ((k = 0; k < first; k++)); do
+for ((k = 0; k < (ref ? 0 : first); k++)); do
 	load_state "$(printf '%02d' "$k")"
 	[[ -z $base_splats ]] || base_saved=$base_splats
 done
@@ -373,6 +398,16 @@ if ((first == 0)); then
 	done
 	boot_stage 00 base
 	((failed)) || save_state 00
+elif [[ -n $ref ]]; then
+	for ((k = 1; k <= ref; k++)); do
+		"$REPO_DIR/scripts/stage-apply.sh" "$tree" >"$out/logs/applied-$k.log" 2>&1 ||
+			die apply "patch $k (${entries[k - 1]}) does not apply: see $out/logs/applied-$k.log"
+	done
+	log "patch $only alone: the tree at patch $ref is the reference"
+	for cfg in "${configs[@]}"; do
+		baseline "$cfg"
+	done
+	boot_stage 00 "$base_label"
 else
 	# Patches before the first one to check: applied, not checked.
 	for ((k = 1; k < first; k++)); do

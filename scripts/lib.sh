@@ -86,3 +86,14 @@ base_id() {
 			"$(git -C "$BASE_DIR" status --porcelain | sha256sum | cut -c1-16)"
 	fi
 }
+
+# lock_tree TREE: one pipeline run per work tree at a time (they share it
+# and the build dirs); waits for a run that holds it. Holds fd 9.
+lock_tree() {
+	mkdir -p "$(dirname "$1")"
+	exec 9>"$1.lock"
+	if ! flock -n 9; then
+		log "another run is using $1: waiting for it (lock $1.lock)"
+		flock 9
+	fi
+}

@@ -61,7 +61,8 @@ def main(argv):
 
     def subject(idx):
         if idx == "00":
-            return "(base tree)"
+            label = next(iter(cells["00"].values()), {}).get("patch", "base")
+            return "(base tree)" if label == "base" else f"({label})"
         p = subjects.get(idx)
         return p["subject"] if p else cells[idx][next(iter(cells[idx]))]["patch"]
 
@@ -79,6 +80,7 @@ def main(argv):
         if idx not in cells:
             order.append(idx)
             cells[idx] = {}
+    order.sort()
 
     header = ["#", "Patch"] + [title(c) for c in cols]
     md = [f"Base: {base}", "",

@@ -111,3 +111,16 @@ LOG
 	python3 -c 'import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])' "$out/junit.xml"
 	grep -q '<failure' "$out/junit.xml"
 }
+
+@test "the result cache is keyed by every script the pipeline runs, and only those" {
+	run "$REPO/scripts/check-series.sh" --pipeline-files
+	[ "$status" -eq 0 ]
+	for f in check-series.sh lib.sh stage-apply.sh stage-checkpatch.sh stage-kerneldoc.sh \
+		stage-boot.sh build-kernel.sh make-config.sh boot-test.sh make-initramfs.sh \
+		guest/init check-boot.py kunit-compare.py warnings.awk sparse-wrap.sh quiltrc; do
+		grep -qx "scripts/$f" <<<"$output"
+	done
+	for f in bisect-series.sh benchmark.sh bench-stats.py install-deps.sh; do
+		! grep -qx "scripts/$f" <<<"$output"
+	done
+}
