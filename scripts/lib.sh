@@ -87,13 +87,15 @@ base_id() {
 	fi
 }
 
-# lock_tree TREE: one pipeline run per work tree at a time (they share it
-# and the build dirs); waits for a run that holds it. Holds fd 9.
+# lock_tree TREE: one pipeline run at a time on TREE and on the build dirs
+# of this cache (shared by every tree); waits for a run that holds them.
+# Holds fds 8 and 9.
 lock_tree() {
-	mkdir -p "$(dirname "$1")"
-	exec 9>"$1.lock"
-	if ! flock -n 9; then
-		log "another run is using $1: waiting for it (lock $1.lock)"
+	mkdir -p "$(dirname "$1")" "$CACHE_DIR/build"
+	exec 9>"$1.lock" 8>"$CACHE_DIR/build/.lock"
+	if ! flock -n 9 || ! flock -n 8; then
+		log "another run is using $1 or the build dirs in $CACHE_DIR/build: waiting for it"
 		flock 9
+		flock 8
 	fi
 }
