@@ -10,18 +10,22 @@
 #   generate [FILE]      write the child pipeline: one check job per patch of
 #                        the series and config of the matrix's pipeline rows
 #                        (default FILE: out/ci/pipeline.yml)
-#   check N CONFIG [OPT...]
+#   check [--dry-run] N CONFIG [OPT...]
 #                        check patch N (1 = first) alone in CONFIG with
 #                        scripts/check-series.sh --only N; only the boot config
 #                        (the matrix's first pipeline row) boots, others get
 #                        --no-boot. OPT goes to check-series.sh. Results in
 #                        OUT/NN-CONFIG (results.tsv, junit.xml, report.md);
-#                        exits as check-series.sh does
+#                        exits as check-series.sh does. --dry-run prints the
+#                        check-series.sh command instead
 #   report               merge every OUT/NN-CONFIG/results.tsv into OUT/report
 #                        (scripts/report.py: report.md, report.json, junit.xml)
 #   lint                 validate CI/gitlab-ci.yml and the generated child
 #                        pipeline with gitlab-ci-local (--list, --preview) and
 #                        the LAVA job (CI/lava/check-job.py)
+#   gitlab-ci-local ARG...
+#                        the pinned gitlab-ci-local (installed from npm into
+#                        the cache on first use), run in the repo
 #   -h, --help           this text
 #
 # Environment: XE_STACK_SERIES (default: the repo's series) and
@@ -103,7 +107,9 @@ cmd_generate() {
 }
 
 cmd_check() {
-	[[ $# -ge 2 ]] || die usage "check N CONFIG [OPTION...] (see --help)"
+	local dry=0
+	[[ ${1:-} != --dry-run ]] || { dry=1; shift; }
+	[[ $# -ge 2 ]] || die usage "check [--dry-run] N CONFIG [OPTION...] (see --help)"
 	local n=$1 cfg=$2 boot dir
 	shift 2
 	local -a list cfgs args
@@ -122,6 +128,11 @@ cmd_check() {
 	args=(--series "$series" --patches "$patches" --only "$n" --configs "$cfg"
 		--sparse-config "$boot" --out "$dir")
 	[[ $cfg == "$boot" ]] || args+=(--no-boot)
+	if ((dry)); then
+		printf '%q ' "$REPO_DIR/scripts/check-series.sh" "${args[@]}" "$@"
+		echo
+		return 0
+	fi
 	log "patch $n (${list[n - 1]}) in $cfg"
 	local rc=0
 	run "$REPO_DIR/scripts/check-series.sh" "${args[@]}" "$@" || rc=$?
@@ -226,6 +237,12 @@ generate) shift; cmd_generate "$@" ;;
 check) shift; cmd_check "$@" ;;
 report) shift; cmd_report "$@" ;;
 lint) shift; cmd_lint "$@" ;;
+gitlab-ci-local)
+	shift
+	need node nodejs
+	GCL=$(gitlab_ci_local)
+	mkdir -p "$ci_out"
+	gcl "$@" ;;
 "") die usage "no command (see --help)" ;;
 *) die usage "unknown command '$1' (see --help)" ;;
 esac
