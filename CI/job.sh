@@ -37,7 +37,7 @@ set -euo pipefail
 # shellcheck source=../scripts/lib.sh
 . "$(dirname "$0")/../scripts/lib.sh"
 
-GITLAB_CI_LOCAL_VERSION=4.62.0
+GITLAB_CI_LOCAL_VERSION=$PIN_GITLAB_CI_LOCAL_VERSION
 series=${XE_STACK_SERIES:-$REPO_DIR/series}
 patches=${XE_STACK_PATCHES:-$REPO_DIR/patches}
 ci_out=${XE_STACK_CI_OUT:-$REPO_DIR/out/ci}
