@@ -200,7 +200,7 @@ gcl() {
 	# Without a git remote it warns on every call that it falls back to
 	# defaults: those lines are dropped.
 	(cd "$REPO_DIR" && "$GCL" --state-dir "$state" --no-color "$@") 2> >(
-		grep -vE "remote|origin|Command failed with exit code 1?28|^fatal: (ambiguous|ref)|^Use '--'|^'git <command>|^HEAD$" >&2
+		grep -vE "^Using fallback git (commit|remote) data|^Unable to retrieve default remote branch|^  Command failed with exit code [0-9]+: git (rev-parse|symbolic-ref|remote get-url)|^fatal: (ambiguous argument 'HEAD'|ref refs/remotes/origin/HEAD)|^Use '--' to separate|^'git <command>|^HEAD$|^error: No such remote 'origin'" >&2
 	)
 }
 
