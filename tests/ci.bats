@@ -1,0 +1,211 @@
+#!/usr/bin/env bats
+# The GitLab CI pipeline (CI/): validated by gitlab-ci-local, the child
+# pipeline that generate writes, the report merge, the LAVA job, and one
+# check job run here as GitLab would run it.
+
+load helpers
+
+setup() {
+	export XE_STACK_CI_OUT=$BATS_TEST_TMPDIR/ci
+	unset XE_STACK_SERIES XE_STACK_PATCHES
+}
+
+# expected_jobs SERIES: "check NN CONFIG" for every patch and pipeline config.
+expected_jobs() {
+	local n=0 p c
+	while read -r p; do
+		n=$((n + 1))
+		while read -r c; do
+			printf 'check %02d %s\n' "$n" "$c"
+		done < <(awk '!/^#/ && $2 == "pipeline" { print $1 }' "$REPO/config-fragments/matrix")
+	done < <(sed 's/#.*//' "$1" | awk 'NF { print $1 }')
+}
+
+# listed_jobs FILE: the check jobs gitlab-ci-local --list finds in FILE.
+listed_jobs() {
+	"$REPO/CI/job.sh" gitlab-ci-local --file "$1" --list 2>/dev/null |
+		awk '$1 == "check" && $2 ~ /^[0-9][0-9]$/ { print $1, $2, $3 }'
+}
+
+@test "CI/job.sh and check-job.py are shellcheck-clean and answer --help" {
+	shellcheck -x "$REPO/CI/job.sh"
+	for s in "$REPO/CI/job.sh" "$REPO/CI/lava/check-job.py"; do
+		run "$s" --help
+		[ "$status" -eq 0 ]
+		[[ $output == *Usage* ]]
+	done
+	run "$REPO/CI/job.sh" frobnicate
+	[ "$status" -eq 1 ]
+	[[ $output == *"[usage] unknown command 'frobnicate'"* ]]
+}
+
+@test "gitlab-ci-local validates CI/gitlab-ci.yml: prepare, generate, then the child pipeline from generate's artifact" {
+	run "$REPO/CI/job.sh" gitlab-ci-local --file CI/gitlab-ci.yml --list
+	[ "$status" -eq 0 ]
+	[ "$(awk 'NR > 1 && $1 ~ /^(prepare|generate|checks)$/ { print $1, $2 }' <<<"$output" | xargs)" = \
+		"prepare prepare generate prepare checks check" ]
+	preview=$("$REPO/CI/job.sh" gitlab-ci-local --file CI/gitlab-ci.yml --preview 2>/dev/null)
+	python3 - "$preview" <<-'EOF'
+		import sys, yaml
+		y = yaml.safe_load(sys.argv[1])
+		t = y["checks"]["trigger"]
+		assert t["include"] == [{"artifact": "out/ci/pipeline.yml", "job": "generate"}], t
+		assert t["strategy"] == "depend", t
+		assert y["generate"]["artifacts"]["paths"] == ["out/ci/pipeline.yml"]
+		assert y["prepare"]["script"] == ["CI/job.sh deps"]
+	EOF
+	# The schema check can fail: a misspelt key is refused.
+	sed 's/strategy: depend/strategy: depends/' "$REPO/CI/gitlab-ci.yml" >"$XE_STACK_CI_OUT/bad.yml"
+	run "$REPO/CI/job.sh" gitlab-ci-local --file "$(realpath --relative-to="$REPO" "$XE_STACK_CI_OUT/bad.yml")" --list
+	[ "$status" -ne 0 ]
+}
+
+@test "the generate job, run by gitlab-ci-local (shell executor), makes one check job per patch and pipeline config" {
+	run "$REPO/CI/job.sh" gitlab-ci-local --file CI/gitlab-ci.yml --force-shell-executor generate
+	[ "$status" -eq 0 ]
+	[[ $output == *"PASS"*"generate"* ]]
+	child=$XE_STACK_CI_OUT/.gitlab-ci-local/artifacts/generate/out/ci/pipeline.yml
+	[ -f "$child" ]
+	[ "$(expected_jobs "$REPO/series" | wc -l)" -eq 20 ]
+	diff <(expected_jobs "$REPO/series") <(listed_jobs "$(realpath --relative-to="$REPO" "$child")")
+	# Each job checks its own patch and config and publishes its junit.xml.
+	python3 - "$child" <<-'EOF'
+		import sys, yaml
+		y = yaml.safe_load(open(sys.argv[1]))
+		jobs = {k: v for k, v in y.items() if k.startswith("check ")}
+		for name, j in jobs.items():
+		    _, idx, cfg = name.split()
+		    v = j["variables"]
+		    assert v == {"XE_CHECK_PATCH": str(int(idx)), "XE_CHECK_CONFIG": cfg}, (name, v)
+		    d = f"out/ci/{idx}-{cfg}"
+		    assert j["artifacts"]["paths"] == [d + "/"], name
+		    assert j["artifacts"]["reports"]["junit"] == d + "/junit.xml", name
+		    assert j["extends"] == ".xe-check", name
+		t = y[".xe-check"]
+		assert t["script"] == ['CI/job.sh check "$XE_CHECK_PATCH" "$XE_CHECK_CONFIG"'], t["script"]
+		assert y["report"]["when"] == "always"
+		assert y["variables"] == {"XE_STACK_SERIES": "series", "XE_STACK_PATCHES": "patches"}, y["variables"]
+	EOF
+}
+
+@test "generate for a fixture series (XE_STACK_SERIES/XE_STACK_PATCHES): 3 patches x 2 configs" {
+	export XE_STACK_SERIES=tests/fixtures/clean/series XE_STACK_PATCHES=tests/fixtures/clean
+	mkdir -p "$REPO/out/tests"
+	child=$(mktemp "$REPO/out/tests/ci-pipeline.XXXXXX")
+	(cd "$REPO" && CI/job.sh generate "$child")
+	[ "$(expected_jobs "$FIXTURES/clean/series" | wc -l)" -eq 6 ]
+	diff <(expected_jobs "$FIXTURES/clean/series") <(listed_jobs "$(realpath --relative-to="$REPO" "$child")")
+	grep -qx "  XE_STACK_SERIES: 'tests/fixtures/clean/series'" "$child"
+	rm -f "$child"
+	# A patch the series names but the directory lacks is refused, by name.
+	cp -r "$FIXTURES/clean" "$BATS_TEST_TMPDIR/fx"
+	rm "$BATS_TEST_TMPDIR/fx/drm-xe-Reword-the-fence-description-of-xe_range_fence_insert.patch"
+	XE_STACK_SERIES=$BATS_TEST_TMPDIR/fx/series XE_STACK_PATCHES=$BATS_TEST_TMPDIR/fx \
+		run "$REPO/CI/job.sh" generate "$BATS_TEST_TMPDIR/x.yml"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[generate] drm-xe-Reword-the-fence-description"*"not in"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/x.yml" ]
+}
+
+@test "a check job runs check-series.sh --only N in its config; only the boot config boots, sparse stays in the first" {
+	run "$REPO/CI/job.sh" check --dry-run 3 xe-svm-debug
+	[ "$status" -eq 0 ]
+	[[ $output == *"/scripts/check-series.sh --series $REPO/series --patches $REPO/patches --only 3 --configs xe-svm-debug --sparse-config xe-svm-debug --out $XE_STACK_CI_OUT/03-xe-svm-debug "* ]]
+	[[ $output != *--no-boot* ]]
+	XE_STACK_SERIES=$FIXTURES/clean/series XE_STACK_PATCHES=$FIXTURES/clean \
+		run "$REPO/CI/job.sh" check --dry-run 1 xe-nosvm --no-cache
+	[[ $output == *"--series $FIXTURES/clean/series --patches $FIXTURES/clean --only 1 --configs xe-nosvm --sparse-config xe-svm-debug --out $XE_STACK_CI_OUT/01-xe-nosvm --no-boot --no-cache "* ]]
+	run "$REPO/CI/job.sh" check 11 xe-nosvm
+	[ "$status" -eq 1 ]
+	[[ $output == *"[usage] no patch 11"*"(1..10)"* ]]
+	run "$REPO/CI/job.sh" check 1 xe-nothing
+	[ "$status" -eq 1 ]
+	[[ $output == *"[usage] no config 'xe-nothing'"* ]]
+}
+
+@test "report merges the jobs' results: one row per patch and stage, the worst status, no reference rows" {
+	o=$XE_STACK_CI_OUT
+	h=$'index\tpatch\tstage\tstatus\tseconds\tlog\tcached'
+	for d in 01-xe-svm-debug 01-xe-nosvm 02-xe-svm-debug 02-xe-nosvm; do
+		mkdir -p "$o/$d"
+		printf 'index\tpatch\tsubject\n01\ta.patch\tdrm/xe: A\n02\tb.patch\tdrm/xe: B\n' >"$o/$d/patches.tsv"
+		echo "base: pinned /x" >"$o/$d/base.txt"
+	done
+	printf '%s\n00\treference\tbuild:xe-svm-debug\tpass\t9\t\t\n01\ta.patch\tapply\tpass\t1\t\t\n01\ta.patch\tcheckpatch\twarn\t1\t\t\n01\ta.patch\tbuild:xe-svm-debug\tpass\t30\t\t\n01\ta.patch\tsparse\tpass\t0\t\t\n' "$h" >"$o/01-xe-svm-debug/results.tsv"
+	printf '%s\n01\ta.patch\tapply\tpass\t1\t\t\n01\ta.patch\tcheckpatch\twarn\t1\t\t\n01\ta.patch\tbuild:xe-nosvm\tpass\t20\t\t\n' "$h" >"$o/01-xe-nosvm/results.tsv"
+	printf '%s\n02\tb.patch\tapply\tpass\t1\t\t\n02\tb.patch\tkernel-doc\tpass\t1\t\t\n02\tb.patch\tbuild:xe-svm-debug\tpass\t30\t\t\n' "$h" >"$o/02-xe-svm-debug/results.tsv"
+	printf '%s\n02\tb.patch\tapply\tpass\t1\t\t\n02\tb.patch\tkernel-doc\tfail\t1\tlogs/02-kernel-doc.log\t\n02\tb.patch\tbuild:xe-nosvm\tfail\t20\t\t\n' "$h" >"$o/02-xe-nosvm/results.tsv"
+	run "$REPO/CI/job.sh" report
+	[ "$status" -eq 0 ]
+	r=$o/report/results.tsv
+	[ "$(grep -c . "$r")" -eq 10 ]
+	! grep -q '^00' "$r"
+	[ "$(awk -F'\t' '$1 == "02" && $3 == "kernel-doc" { print $4 }' "$r")" = fail ]
+	[ "$(awk -F'\t' '$1 == "01" && $3 == "checkpatch" { print $4 }' "$r")" = warn ]
+	[ "$(awk -F'\t' '$1 == "02" && $3 == "build:xe-nosvm" { print $4 }' "$r")" = fail ]
+	grep -q '^| 02 | drm/xe: B | pass 1s | skipped | pass 30s | fail 20s |' "$o/report/report.md"
+	grep -q 'Build xe-svm-debug | Build xe-nosvm' "$o/report/report.md"
+	grep -q 'failures="2"' "$o/report/junit.xml"
+	rm -rf "${o:?}"/0*
+	run "$REPO/CI/job.sh" report
+	[ "$status" -eq 1 ]
+	[[ $output == *"[report] no job results"* ]]
+}
+
+@test "the LAVA job parses, has LAVA's required keys, and tests xe, dmesg, IGT and KUnit" {
+	job=$REPO/CI/lava/xe-boot.yaml
+	run "$REPO/CI/lava/check-job.py" "$job"
+	[ "$status" -eq 0 ]
+	[[ $output == *"valid (4 actions)"* ]]
+	# Every shell step parses; the tests the job promises are there.
+	python3 - "$job" >"$BATS_TEST_TMPDIR/steps" <<-'EOF'
+		import sys, yaml
+		y = yaml.safe_load(open(sys.argv[1]))
+		a = y["actions"]
+		steps = a[0]["deploy"]["postprocess"]["docker"]["steps"]
+		steps += a[3]["test"]["definitions"][0]["repository"]["run"]["steps"]
+		sys.stdout.write("\0".join(steps))
+	EOF
+	while IFS= read -r -d '' s || [[ -n $s ]]; do
+		sh -n -c "$s" || { echo "does not parse: $s"; false; }
+	done <"$BATS_TEST_TMPDIR/steps"
+	for want in 'linux-image-*.deb' 'modprobe xe' 'dmesg | grep -E "WARNING:|BUG:' \
+		xe_exec_system_allocator xe_madvise 'modinfo "$m"' xe_test; do
+		grep -qF -- "$want" "$BATS_TEST_TMPDIR/steps" || { echo "no step with: $want"; false; }
+	done
+	# The check can fail: each required key, removed, is named.
+	for key in device_type job_name timeouts priority visibility actions; do
+		python3 -c 'import sys, yaml; y = yaml.safe_load(open(sys.argv[1])); del y[sys.argv[2]]; print(yaml.safe_dump(y))' \
+			"$job" "$key" >"$BATS_TEST_TMPDIR/bad.yaml"
+		run "$REPO/CI/lava/check-job.py" "$BATS_TEST_TMPDIR/bad.yaml"
+		[ "$status" -eq 1 ]
+		[[ $output == *"no top-level '$key'"* ]]
+	done
+	sed 's/^    method: ipxe/    methd: ipxe/' "$job" >"$BATS_TEST_TMPDIR/bad.yaml"
+	run "$REPO/CI/lava/check-job.py" "$BATS_TEST_TMPDIR/bad.yaml"
+	[ "$status" -eq 1 ]
+	[[ $output == *"(boot): no 'method'"* ]]
+	printf 'actions: [\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+	run "$REPO/CI/lava/check-job.py" "$BATS_TEST_TMPDIR/bad.yaml"
+	[ "$status" -eq 1 ]
+}
+
+@test "one check job runs here: CI/job.sh check 2 xe-nosvm on the clean fixture passes, build only, junit names patch 2" {
+	cp -r "$FIXTURES/clean" "$BATS_TEST_TMPDIR/clean"
+	export XE_STACK_SERIES=$BATS_TEST_TMPDIR/clean/series XE_STACK_PATCHES=$BATS_TEST_TMPDIR/clean
+	run "$REPO/CI/job.sh" check 2 xe-nosvm
+	mkdir -p "$RUNS" && printf '%s\n' "$output" >"$RUNS/ci-check.console"
+	[ "$status" -eq 0 ]
+	d=$XE_STACK_CI_OUT/02-xe-nosvm
+	[[ $output == *"--only 2 --configs xe-nosvm"*"--no-boot"* ]]
+	for s in apply checkpatch build:xe-nosvm kernel-doc; do
+		[ "$(awk -F'\t' -v s="$s" '$1 == "02" && $3 == s { print $4 }' "$d/results.tsv")" = pass ] ||
+			{ echo "02 $s: not pass"; false; }
+	done
+	# Patch 2 alone: no other patch is checked, nothing boots, no sparse here.
+	[ -z "$(awk -F'\t' 'NR > 1 && $1 != "00" && $1 != "02"' "$d/results.tsv")" ]
+	! awk -F'\t' '{ print $3 }' "$d/results.tsv" | grep -qE '^(boot|kunit|sparse)$'
+	grep -q '<testsuite name="02 \[PATCH 2/3\] drm/xe: Say what xe_range_fence_insert' "$d/junit.xml"
+	grep -q 'classname="patch.02" name="build:xe-nosvm"' "$d/junit.xml"
+	! grep -q 'classname="patch.0[13]"' "$d/junit.xml"
+}
