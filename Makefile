@@ -12,9 +12,9 @@ TREE ?= $(CACHE)/tree/linux
 export QUILTRC := $(CURDIR)/scripts/quiltrc
 TESTS := tests/scripts.bats tests/quilt.bats tests/stack.bats \
 	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
-	tests/bisect.bats
+	tests/bisect.bats tests/ci.bats
 
-.PHONY: help deps fetch tree check pipeline bisect bench test lint clean
+.PHONY: help deps fetch tree check pipeline bisect ci-lint bench test lint clean
 
 help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -44,8 +44,11 @@ bench: ## Time the pipeline cold and warm (out/bench/summary.txt)
 test: deps ## The project's own tests (all of tests/, with the real kernel)
 	bats --timing $(ARGS) $(TESTS)
 
+ci-lint: ## Validate CI/gitlab-ci.yml, its child pipeline and the LAVA job
+	CI/job.sh lint
+
 lint: ## shellcheck over every script
-	shellcheck -x scripts/*.sh .ci/run
+	shellcheck -x scripts/*.sh .ci/run CI/job.sh
 
 clean: ## Remove out/ (results); the cache is left alone
 	rm -rf out

@@ -16,8 +16,11 @@ PACKAGES=(
 	bc bison flex cpio kmod rsync xz-utils zstd curl git make gcc
 	libelf-dev libssl-dev dwarves python3 perl dpkg-dev
 	quilt ccache patchutils qemu-system-x86 busybox-static
-	shellcheck bats b4
+	shellcheck bats b4 python3-yaml
 )
+# gitlab-ci-local (CI/job.sh lint, installed from npm on first use) runs on
+# node; nodesource's nodejs ships its own npm and conflicts with Debian's.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 SID_SOURCES=/etc/apt/sources.list.d/xe-stack-sid-src.sources
 
 as_root() {
