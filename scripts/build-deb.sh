@@ -100,9 +100,10 @@ fi
 
 # bindeb-pkg writes the packages next to the build directory; they are
 # moved to OUT by the version it gave them. "terse": kbuild's usual one line
-# per file as progress, not every command.
+# per file as progress, not every command. The packages' maintainer is the
+# project (project.conf).
 log "[package] make bindeb-pkg"
-DEB_BUILD_OPTIONS=terse run make "${args[@]}" bindeb-pkg >&2 ||
+DEB_BUILD_OPTIONS=terse DEBFULLNAME=$PROJECT_NAME DEBEMAIL=$PROJECT_EMAIL run make "${args[@]}" bindeb-pkg >&2 ||
 	die package "$name: make bindeb-pkg failed"
 need dpkg-parsechangelog dpkg-dev
 version=$(dpkg-parsechangelog -l "$build/debian/changelog" -S Version) ||
