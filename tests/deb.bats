@@ -20,6 +20,21 @@ requested() {
 		-e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' "$1"
 }
 
+@test "deb config: Debian's config is verified against pin.conf, a mismatch named" {
+	run "$REPO/scripts/fetch-kernel.sh" --debian-config
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == */config.amd64_none_amd64 ]]
+	grep -qx 'CONFIG_DRM_XE=m' "${lines[-1]}"
+	tmp=$BATS_TEST_TMPDIR/cache
+	mkdir -p "$tmp/downloads"
+	cp "$CACHE"/downloads/linux-config-7.3_*.deb "$tmp/downloads/"
+	sed 's/^PIN_CONFIG_DEB_SHA256=.*/PIN_CONFIG_DEB_SHA256=0000/' "$REPO/pin.conf" >"$BATS_TEST_TMPDIR/pin.conf"
+	XE_STACK_CACHE=$tmp XE_STACK_PIN_FILE=$BATS_TEST_TMPDIR/pin.conf run "$REPO/scripts/fetch-kernel.sh" --debian-config
+	[ "$status" -eq 1 ]
+	[[ $output == *"[checksum] package"*"linux-config-7.3_"*"pin.conf expects 0000"* ]]
+	[ -z "$(ls "$tmp/downloads")" ]
+}
+
 @test "deb config: Debian's config + deb-xe, every requested option survives olddefconfig" {
 	run "$REPO/scripts/build-deb.sh" --config-only
 	[ "$status" -eq 0 ]
