@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: fetch-kernel.sh [--tarball FILE] [--uri]
+# Usage: fetch-kernel.sh [--tarball FILE | --uri | --debian-config | --debian-config-uri]
 #
 # Fetch the pinned kernel (pin.conf) into the cache and print the path of
 # the pristine tree. The .deb is downloaded through the Debian mirror that
@@ -10,6 +10,10 @@
 #
 #   --tarball FILE  unpack a kernel tarball of your own instead (unverified)
 #   --uri           print the download URI and exit
+#   --debian-config print the path of Debian's own amd64 config for the
+#                   pinned kernel (pin.conf PIN_CONFIG_*: the .deb and the
+#                   file in it are verified, then unpacked once, read-only)
+#   --debian-config-uri  print that package's download URI and exit
 #   -h, --help      this text
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -103,6 +107,35 @@ fetch_pinned() {
 	printf '%s\n' "$PRISTINE_DIR"
 }
 
+fetch_debian_config() {
+	local deb="$PIN_CONFIG_PACKAGE"_"$PIN_VERSION"_"$PIN_CONFIG_ARCH".deb dl="$CACHE_DIR/downloads"
+	local dest="$CACHE_DIR/debian-config/$PIN_CONFIG_PACKAGE-$PIN_VERSION" out mirror
+	out="$dest/$(basename "$PIN_CONFIG_FILE" .xz)"
+	if [[ -f $out ]]; then
+		printf '%s\n' "$out"
+		return
+	fi
+	need curl curl
+	need dpkg-deb dpkg
+	need xz xz-utils
+	mkdir -p "$dl" "$dest"
+	if [[ ! -f $dl/$deb ]]; then
+		mirror=$(apt_mirror)
+		[[ -n $mirror ]] ||
+			die mirror "apt has no plain Debian suite configured; set XE_STACK_MIRROR"
+		download "$mirror$PIN_POOL_DIR/$deb" "$dl/$deb"
+	fi
+	verify "$dl/$deb" "$PIN_CONFIG_DEB_SHA256" "package"
+	dpkg-deb --fsys-tarfile "$dl/$deb" | tar -xO "./$PIN_CONFIG_FILE" >"$out.xz.part" ||
+		{ rm -f "$out.xz.part"; die unpack "$deb does not contain $PIN_CONFIG_FILE"; }
+	verify "$out.xz.part" "$PIN_CONFIG_FILE_SHA256" "config"
+	xz -dc "$out.xz.part" >"$out.part" || { rm -f "$out.part"; die unpack "cannot decompress $PIN_CONFIG_FILE"; }
+	rm -f "$out.xz.part"
+	chmod a-w "$out.part"
+	mv "$out.part" "$out"
+	printf '%s\n' "$out"
+}
+
 fetch_tarball() {
 	local sum dest
 	[[ -f $1 ]] || die base "no such tarball: $1"
@@ -122,6 +155,8 @@ fetch_tarball() {
 case ${1:-} in
 -h | --help) usage; exit 0 ;;
 --uri) printf '%s%s/%s_%s_all.deb\n' "$(apt_mirror)" "$PIN_POOL_DIR" "$PIN_PACKAGE" "$PIN_VERSION" ;;
+--debian-config) fetch_debian_config ;;
+--debian-config-uri) printf '%s%s/%s_%s_%s.deb\n' "$(apt_mirror)" "$PIN_POOL_DIR" "$PIN_CONFIG_PACKAGE" "$PIN_VERSION" "$PIN_CONFIG_ARCH" ;;
 --tarball) [[ $# -eq 2 ]] || die usage "--tarball takes a file"; fetch_tarball "$2" ;;
 "") fetch_pinned ;;
 *) die usage "unknown argument '$1' (see --help)" ;;

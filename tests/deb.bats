@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# The custom kernel for Xe machines (scripts/build-deb.sh): its config is
+# Debian's own for the pinned kernel plus config-fragments/deb-xe.config,
+# every option the fragment asks for survives olddefconfig, and xe.ko
+# builds from it, with the stack, named by the series' LOCALVERSION. The
+# full bindeb-pkg is not run here (hours on 2 cores).
+
+load helpers
+
+setup_file() {
+	. "$REPO/project.conf"
+	export LOCALVERSION_WANT="-$SERIES_NAME-v$SERIES_VERSION"
+	export BUILD=$CACHE/build/deb-xe
+}
+
+# requested FRAGMENT: "CONFIG_X value" per option the fragment asks for
+# ("n" for "is not set").
+requested() {
+	sed -n -e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 n/p' \
+		-e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' "$1"
+}
+
+@test "deb config: Debian's config is verified against pin.conf, a mismatch named" {
+	run "$REPO/scripts/fetch-kernel.sh" --debian-config
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == */config.amd64_none_amd64 ]]
+	grep -qx 'CONFIG_DRM_XE=m' "${lines[-1]}"
+	tmp=$BATS_TEST_TMPDIR/cache
+	mkdir -p "$tmp/downloads"
+	cp "$CACHE"/downloads/linux-config-7.3_*.deb "$tmp/downloads/"
+	sed 's/^PIN_CONFIG_DEB_SHA256=.*/PIN_CONFIG_DEB_SHA256=0000/' "$REPO/pin.conf" >"$BATS_TEST_TMPDIR/pin.conf"
+	XE_STACK_CACHE=$tmp XE_STACK_PIN_FILE=$BATS_TEST_TMPDIR/pin.conf run "$REPO/scripts/fetch-kernel.sh" --debian-config
+	[ "$status" -eq 1 ]
+	[[ $output == *"[checksum] package"*"linux-config-7.3_"*"pin.conf expects 0000"* ]]
+	[ -z "$(ls "$tmp/downloads")" ]
+}
+
+@test "deb config: Debian's config + deb-xe, every requested option survives olddefconfig" {
+	run "$REPO/scripts/build-deb.sh" --config-only
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "$BUILD/.config" ]
+	[[ $output == *"[apply]"* && $output == *"config.amd64_none_amd64, then olddefconfig"* ]]
+	# Debian's config, not allnoconfig: thousands of modules, Debian's xe display.
+	[ "$(grep -c '=m$' "$BUILD/.config")" -gt 3000 ]
+	grep -qx 'CONFIG_DRM_XE_DISPLAY=y' "$BUILD/.config"
+	n=0
+	while read -r opt val; do
+		n=$((n + 1))
+		if [ "$val" = n ]; then
+			! grep -q "^$opt=" "$BUILD/.config" || { echo "$opt is set"; false; }
+		else
+			grep -qxF "$opt=$val" "$BUILD/.config" || { echo "$opt is not $val"; false; }
+		fi
+	done < <(requested "$REPO/config-fragments/deb-xe.config")
+	[ "$n" -ge 8 ]
+	grep -qx "CONFIG_LOCALVERSION=\"$LOCALVERSION_WANT\"" "$BUILD/.config"
+	grep -qx 'CONFIG_DRM_XE=m' "$BUILD/.config"
+	grep -qx 'CONFIG_DRM_XE_GPUSVM=y' "$BUILD/.config"
+	grep -qx 'CONFIG_DRM_XE_PAGEMAP=y' "$BUILD/.config"
+	grep -qx 'CONFIG_DEBUG_INFO_NONE=y' "$BUILD/.config"
+	# The whole stack is applied in the tree the config was made for.
+	[ "$(wc -l <"$CACHE/deb/linux/.pc/applied-patches")" -eq "$(grep -c '^[^#[:space:]]' "$REPO/series")" ]
+}
+
+@test "deb config: an option that cannot survive fails the config stage, named" {
+	frag=$BATS_TEST_TMPDIR/frag
+	cp -r "$REPO/config-fragments" "$frag"
+	# GPUSVM depends on ZONE_DEVICE: merge_config.sh and olddefconfig only
+	# drop it; the check names it.
+	printf '# CONFIG_ZONE_DEVICE is not set\n' >"$frag/nozonedevice.config"
+	printf 'deb-broken debian deb-xe nozonedevice\n' >>"$frag/matrix"
+	XE_STACK_FRAGMENTS=$frag run "$REPO/scripts/build-deb.sh" --config-only --config deb-broken \
+		--build-dir "$BATS_TEST_TMPDIR/build"
+	[ "$status" -eq 1 ]
+	[[ $output == *"CONFIG_DRM_XE_GPUSVM requested 'y', final .config has 'n'"* ]]
+	[[ $output == *"[config] deb-broken: options above are not in the final .config"* ]]
+	[ ! -f "$BATS_TEST_TMPDIR/build/.config" ]
+}
+
+@test "deb xe module: xe.ko builds with that config, vermagic has the LOCALVERSION" {
+	run "$REPO/scripts/build-deb.sh" --xe-module
+	[ "$status" -eq 0 ]
+	ko=$BUILD/drivers/gpu/drm/xe/xe.ko
+	[ "${lines[-1]}" = "$ko" ]
+	[ -f "$ko" ]
+	vermagic=$(modinfo -F vermagic "$ko")
+	echo "vermagic: $vermagic"
+	version=$(awk '$2 == "=" && /^(VERSION|PATCHLEVEL|SUBLEVEL) / { v = v (v ? "." : "") $3 } END { print v }' "$CACHE/deb/linux/Makefile")
+	[[ $vermagic == "$version$LOCALVERSION_WANT "* ]]
+	# The stack's own code is in it (a file the autoreset patches add).
+	[ -f "$BUILD/drivers/gpu/drm/xe/xe_madvise_notifier.o" ]
+}
