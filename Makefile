@@ -12,9 +12,9 @@ TREE ?= $(CACHE)/tree/linux
 export QUILTRC := $(CURDIR)/scripts/quiltrc
 TESTS := tests/scripts.bats tests/quilt.bats tests/stack.bats \
 	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
-	tests/bisect.bats tests/ci.bats
+	tests/bisect.bats tests/ci.bats tests/deb.bats
 
-.PHONY: help deps fetch tree check pipeline bisect ci-lint bench test lint clean
+.PHONY: help deps fetch tree check pipeline bisect deb-config deb ci-lint bench test lint clean
 
 help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -43,6 +43,12 @@ bench: ## Time the pipeline cold and warm (out/bench/summary.txt)
 
 test: deps ## The project's own tests (all of tests/, with the real kernel)
 	bats --timing $(ARGS) $(TESTS)
+
+deb-config: ## Config of the Xe kernel package (Debian's config + deb-xe), checked
+	scripts/build-deb.sh --config-only $(ARGS)
+
+deb: ## Installable kernel .debs of the pin + the stack in out/deb (hours on 2 cores)
+	scripts/build-deb.sh $(ARGS)
 
 ci-lint: ## Validate CI/gitlab-ci.yml, its child pipeline and the LAVA job
 	CI/job.sh lint
