@@ -150,7 +150,7 @@ fi
 base=$(git -C "$dest" rev-parse --verify refs/heads/xe-stack/base) ||
 	die base "$dest has no xe-stack/base branch: remove $dest and run again"
 if ((verify)) && [[ -z ${KERNEL_DIR:-}${KERNEL_TARBALL:-} ]]; then
-	want=$(sed -n 's/^base-commit: \([0-9a-f]\{40\}\)$/\1/p' "$REPO_DIR/MAINTAINERS-notes/README.md")
+	want=$(sed -n 's/^ *base-commit: \([0-9a-f]\{40\}\)$/\1/p' "$REPO_DIR/MAINTAINERS-notes/README.md")
 	[[ $base == "$want" ]] ||
 		die base "base commit $base is not the recorded ${want:-<none>} (MAINTAINERS-notes/README.md)"
 fi
