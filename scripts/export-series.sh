@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: export-series.sh [--out DIR] [--series FILE] [--patches DIR]
-#                         [--covers DIR] [--refs PREFIX]
+#                         [--covers DIR] [--refs PREFIX] [--branch-only]
 #
 # Export the stack as git commits on top of the base commit
 # (export-base.sh) and write each mail series of `series` (the lines
@@ -38,6 +38,7 @@
 #   --patches DIR   the patches directory (default: the repo's)
 #   --covers DIR    the cover letters (default: the repo's cover-letters/)
 #   --refs PREFIX   branch and tag prefix in the export repository
+#   --branch-only   make the branches only, write no mail
 #   -h, --help      this text
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -48,10 +49,12 @@ series=$REPO_DIR/series
 patches=$REPO_DIR/patches
 covers=$REPO_DIR/cover-letters
 prefix=$SERIES_NAME
+mail=1
 XE_LIST=intel-xe@lists.freedesktop.org
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
+	--branch-only) mail=0; shift ;;
 	--out | --series | --patches | --covers | --refs)
 		[[ $# -ge 2 ]] || die usage "$1 needs a value"
 		case $1 in
@@ -112,9 +115,11 @@ cover_of() {
 
 # Versions first: a bad cover letter fails before anything is built.
 declare -A version=() cover=()
-for n in "${names[@]}"; do
-	read -r "version[$n]" "cover[$n]" < <(cover_of "$n")
-done
+if ((mail)); then
+	for n in "${names[@]}"; do
+		read -r "version[$n]" "cover[$n]" < <(cover_of "$n")
+	done
+fi
 
 read -r repo base < <("$REPO_DIR/scripts/export-base.sh") || die base "export-base.sh failed"
 log "export repository $repo, base $base"
@@ -149,6 +154,10 @@ for n in "${names[@]}"; do
 	g branch -f -q "$prefix/$n" "${tip[$n]}"
 done
 g branch -f -q "$prefix/stack" HEAD
+if ((mail == 0)); then
+	printf '%s\n' "$prefix/stack" "${names[@]/#/$prefix/}" | sed "s|^|$repo: |"
+	exit 0
+fi
 
 # A line on what the base is, for the cover letters.
 base_words() {
