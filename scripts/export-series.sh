@@ -328,6 +328,6 @@ done
 
 printf '\nNothing was sent. Check, then send each series with:\n\n'
 for n in "${names[@]}"; do
-	printf '  git send-email --confirm=always --suppress-cc=self %s/*.patch\n' "$out/$n-v${version[$n]}"
+	printf '  git send-email --no-thread --confirm=always --suppress-cc=self %s/*.patch\n' "$out/$n-v${version[$n]}"
 done
-printf '\n(add --dry-run to see the SMTP envelope first; the To/Cc headers are in the files)\n'
+printf '\n(git send-email: Debian package git-email. To, Cc and the threading\nheaders are in the files, hence --no-thread; --dry-run shows what would be sent.)\n'

@@ -272,3 +272,19 @@ header() {
 	[ "$(git -C "$EXPORT_REPO" rev-parse xe-stack-test/stack)" = "$prev" ]
 	[ "$(git -C "$EXPORT_REPO" rev-parse "$SERIES_NAME/stack")" = "$prev" ]
 }
+
+@test "git send-email --dry-run takes recipients, Message-Ids and threading from the files" {
+	v=$(version autoreset)
+	d=$MAIL/autoreset-v$v
+	cover_id=$(header "$d/v$v-0000-cover-letter.patch" Message-Id)
+	run git send-email --dry-run --no-thread --confirm=never --suppress-cc=self \
+		--from="$PROJECT_NAME <$PROJECT_EMAIL>" "$d"/*.patch
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^Dry-OK' <<<"$output")" -eq "$(ls "$d" | wc -l)" ]
+	for f in "$d"/*.patch; do
+		grep -qxF "Message-Id: $(header "$f" Message-Id)" <<<"$output"
+	done
+	[ "$(grep -cxF "In-Reply-To: $cover_id" <<<"$output")" -eq "$(mail_count autoreset)" ]
+	grep -qx 'RCPT TO:<intel-xe@lists.freedesktop.org>' <<<"$output"
+	! grep -q "RCPT TO:<$PROJECT_EMAIL>" <<<"$output"
+}
