@@ -286,5 +286,5 @@ header() {
 	done
 	[ "$(grep -cxF "In-Reply-To: $cover_id" <<<"$output")" -eq "$(mail_count autoreset)" ]
 	grep -qx 'RCPT TO:<intel-xe@lists.freedesktop.org>' <<<"$output"
-	! grep -q "RCPT TO:<$PROJECT_EMAIL>" <<<"$output"
+	[ "$(grep -c "RCPT TO:<$PROJECT_EMAIL>" <<<"$output" || true)" -eq 0 ]
 }
