@@ -118,7 +118,9 @@ header() {
 		git add -A -f -- . ':!.pc' ':!patches' ':!series' ':!.xe-stack-base' ':!.xe-stack-pristine' &&
 		git write-tree)
 	if [ "$tree_q" != "$tree_am" ]; then
+		echo "the quilt tree (b side) differs from the mails' tree (a side):"
 		git -C "$t/am" diff --stat "$tree_am" "$tree_q"
+		echo "(a path only on the b side may be a stray file in the pristine tree, not in the tarball)"
 		false
 	fi
 }
