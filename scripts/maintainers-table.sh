@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Usage: maintainers-table.sh [--update]
+#
+# Print, per patch of `series` and in stack order, the MAINTAINERS entries
+# and the lists the base's scripts/get_maintainer.pl gives for it (run in
+# the export repository of export-base.sh, with --no-git: the entries, not
+# the history, decide), as a markdown table.
+#
+#   --update    write the table into MAINTAINERS-notes/README.md, between
+#               its "maintainers-table" marker lines
+#   -h, --help  this text
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+update=0
+case ${1:-} in
+-h | --help) usage; exit 0 ;;
+--update) update=1 ;;
+"") ;;
+*) die usage "unknown argument '$1' (see --help)" ;;
+esac
+need perl perl
+notes=$REPO_DIR/MAINTAINERS-notes/README.md
+
+read -r repo _ < <("$REPO_DIR/scripts/export-base.sh") || die base "export-base.sh failed"
+GM=(perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes --no-rolestats)
+
+table() {
+	local mail='' p entries lists
+	printf '| mail series | patch | MAINTAINERS entries | lists |\n| --- | --- | --- | --- |\n'
+	while IFS= read -r line; do
+		if [[ $line =~ ^#[[:space:]]*mail:[[:space:]]*([A-Za-z0-9._-]+) ]]; then
+			mail=${BASH_REMATCH[1]}
+			continue
+		fi
+		line=${line%%#*}
+		read -r p _ <<<"$line" || true
+		[[ -n ${p:-} ]] || continue
+		entries=$(cd "$repo" && "${GM[@]}" --no-email --no-l --subsystem "$REPO_DIR/patches/$p" | sort |
+			paste -sd ';' | sed 's/;/; /g') || die maintainers "get_maintainer.pl failed on $p"
+		lists=$(cd "$repo" && "${GM[@]}" --no-m --no-r --l "$REPO_DIR/patches/$p" | sort |
+			sed 's/@.*//' | paste -sd ',' | sed 's/,/, /g') || die maintainers "get_maintainer.pl failed on $p"
+		printf '| %s | %s | %s | %s |\n' "$mail" "${p%.patch}" "$entries" "$lists"
+	done <"$REPO_DIR/series"
+}
+
+if ((update)); then
+	[[ $(grep -c '^<!-- maintainers-table \(start\|end\) -->$' "$notes") -eq 2 ]] ||
+		die notes "$notes has no maintainers-table marker lines"
+	table >"$notes.table"
+	awk -v t="$notes.table" '/^<!-- maintainers-table end -->$/ { while ((getline l < t) > 0) print l; skip = 0 }
+		!skip { print } /^<!-- maintainers-table start -->$/ { skip = 1 }' "$notes" >"$notes.new"
+	rm -f "$notes.table"
+	mv "$notes.new" "$notes"
+	log "updated $notes"
+else
+	table
+fi

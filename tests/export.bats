@@ -1,0 +1,292 @@
+#!/usr/bin/env bats
+# Export and mail: the stack as git commits on a reproducible base commit,
+# one directory of mails per mail series, and the way back into patches/.
+# Real inputs: the pinned tarball, the repo's series, patches and cover
+# letters (copied wherever a test changes them). Nothing is sent.
+
+load helpers
+
+setup_file() {
+	export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+	export QUILTRC=$REPO/scripts/quiltrc
+	export MAIL=$BATS_FILE_TMPDIR/mail
+	"$REPO/scripts/export-series.sh" --out "$MAIL" >"$BATS_FILE_TMPDIR/export.log" 2>&1 ||
+		{ cat "$BATS_FILE_TMPDIR/export.log" >&3; return 1; }
+}
+
+setup() {
+	read -r EXPORT_REPO BASE < <("$REPO/scripts/export-base.sh")
+	. "$REPO/project.conf"
+	export GIT_COMMITTER_NAME=$PROJECT_NAME GIT_COMMITTER_EMAIL=$PROJECT_EMAIL
+}
+
+teardown() {
+	# The refs of the v2 test live under their own prefix: drop them.
+	git -C "$EXPORT_REPO" for-each-ref --format='%(refname)' refs/heads/xe-stack-test refs/tags/xe-stack-test |
+		while read -r r; do git -C "$EXPORT_REPO" update-ref -d "$r"; done
+	git -C "$EXPORT_REPO" config --get-regexp '^branch\.xe-stack-test/' | awk '{ print $1 }' |
+		while read -r k; do git -C "$EXPORT_REPO" config --unset "$k"; done
+	true
+}
+
+# The mail series of a series file, in order; the patches of one.
+mail_names() { sed -n 's/^# mail: *\([^ ]*\) *$/\1/p' "${1:-$REPO/series}"; }
+mail_count() {
+	awk -v n="$1" '/^# mail:/ { on = ($3 == n); next } /^#/ || !NF { next } on { c++ } END { print c + 0 }' \
+		"${2:-$REPO/series}"
+}
+version() {
+	ls "${2:-$REPO/cover-letters}" | sed -n "s/^$1-v\([0-9]*\)\.txt$/\1/p" | sort -n | tail -n 1
+}
+# header FILE NAME: a mail header, continuation lines joined.
+header() {
+	awk -v h="$2:" '/^$/ { exit } /^[ \t]/ { if (on) v = v " " substr($0, match($0, /[^ \t]/)); next }
+		{ if (on) exit; if ($1 == h) { on = 1; v = substr($0, length(h) + 2) } }
+		END { print v }' "$1"
+}
+
+@test "every mail series: a cover letter and its patches, [PATCH vN k/M], base-commit and prerequisites" {
+	before=0
+	for n in $(mail_names); do
+		m=$(mail_count "$n")
+		v=$(version "$n")
+		d=$MAIL/$n-v$v
+		[ "$m" -gt 0 ]
+		[ "$(ls "$d" | wc -l)" -eq $((m + 1)) ]
+		[ -f "$d/v$v-0000-cover-letter.patch" ]
+		for k in $(seq 0 "$m"); do
+			f=$(ls "$d"/v"$v"-"$(printf %04d "$k")"-*.patch)
+			subject=$(header "$f" Subject)
+			echo "$n $k: $subject"
+			[[ $subject == "[PATCH v$v $k/$m] "* ]]
+		done
+		cover=$d/v$v-0000-cover-letter.patch
+		[ "$(header "$cover" Subject)" = "[PATCH v$v 0/$m] $(sed -n 1p "$REPO/cover-letters/$n-v$v.txt")" ]
+		grep -qxF "$(sed -n 3p "$REPO/cover-letters/$n-v$v.txt")" "$cover"
+		grep -qx "base-commit: $BASE" "$cover"
+		[ "$(grep -c '^prerequisite-patch-id: ' "$cover")" -eq "$before" ]
+		before=$((before + m))
+	done
+	# The stack of this repo: 1, 7 and 2 patches.
+	[ "$(mail_count pagemap-nothp) $(mail_count autoreset) $(mail_count purgeable-query)" = "1 7 2" ]
+}
+
+@test "To and Cc from get_maintainer.pl on every patch, intel-xe on every xe patch, the cover letter gets the union" {
+	for d in "$MAIL"/*-v*; do
+		all=
+		for f in "$d"/v*-000[1-9]-*.patch "$d"/v*-00[1-9][0-9]-*.patch; do
+			[ -f "$f" ] || continue
+			to=$(header "$f" To)
+			cc=$(header "$f" Cc)
+			echo "$f: To $to / Cc $cc"
+			[ -n "$to" ] && [ -n "$cc" ]
+			if grep -q '^diff --git a/\(drivers/gpu/drm/xe/\|include/uapi/drm/xe_drm.h\)' "$f"; then
+				[[ "$to, $cc" == *intel-xe@lists.freedesktop.org* ]]
+			fi
+			while IFS= read -r a; do
+				[[ $to == *"$a"* ]]
+			done < <(cd "$EXPORT_REPO" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+				--no-rolestats --no-fixes --nol "$f")
+			all+="$to, $cc, "
+		done
+		cover=$(ls "$d"/v*-0000-cover-letter.patch)
+		rcpt="$(header "$cover" To), $(header "$cover" Cc)"
+		tr ',' '\n' <<<"$all" | sed 's/^ *//' | grep . | sort -u | while IFS= read -r a; do
+			[[ $rcpt == *"$a"* ]] || { echo "cover of $d lacks $a"; false; }
+		done
+	done
+}
+
+@test "the mails applied with git am on the base give the tree quilt push -a gives" {
+	t=$BATS_TEST_TMPDIR
+	git clone -q --shared --no-checkout "$EXPORT_REPO" "$t/am"
+	git -C "$t/am" checkout -q --detach "$BASE"
+	for n in $(mail_names); do
+		v=$(version "$n")
+		git -C "$t/am" am -q $(ls "$MAIL/$n-v$v"/*.patch | grep -v -- '-0000-cover-letter\.patch$')
+	done
+	tree_am=$(git -C "$t/am" rev-parse 'HEAD^{tree}')
+	[ "$(git -C "$t/am" rev-list --count "$BASE..HEAD")" -eq "$(sed 's/#.*//' "$REPO/series" | grep -c .)" ]
+	# The export branch is that tree too.
+	[ "$(git -C "$EXPORT_REPO" rev-parse "$SERIES_NAME/stack^{tree}")" = "$tree_am" ]
+
+	"$REPO/scripts/prepare-tree.sh" "$t/quilt"
+	(cd "$t/quilt" && quilt push -a -q)
+	# Hash the quilt tree into the same object store: every file (-f, no
+	# .gitignore), without quilt's and the scripts' own files.
+	tree_q=$(cd "$t/quilt" && export GIT_DIR=$t/am/.git GIT_WORK_TREE=$t/quilt GIT_INDEX_FILE=$t/quilt.index &&
+		git add -A -f -- . ':!.pc' ':!patches' ':!series' ':!.xe-stack-base' ':!.xe-stack-pristine' &&
+		git write-tree)
+	if [ "$tree_q" != "$tree_am" ]; then
+		echo "the quilt tree (b side) differs from the mails' tree (a side):"
+		git -C "$t/am" diff --stat "$tree_am" "$tree_q"
+		echo "(a path only on the b side may be a stray file in the pristine tree, not in the tarball)"
+		false
+	fi
+}
+
+@test "a second export of an unchanged stack changes nothing" {
+	snapshot() {
+		(cd "$MAIL" && find . -type f -printf '%p %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort)
+		git -C "$EXPORT_REPO" for-each-ref --format='%(refname) %(objectname)' "refs/heads/$SERIES_NAME" "refs/tags/$SERIES_NAME"
+	}
+	before=$(snapshot)
+	run "$REPO/scripts/export-series.sh" --out "$MAIL"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c ': unchanged, ' <<<"$output")" -eq "$(mail_names | wc -l)" ]
+	[ "$(snapshot)" = "$before" ]
+	[ -z "$(ls -A "$MAIL" | grep -v -- '-v[0-9]*$')" ]
+}
+
+@test "v2 of a series with one patch changed: [PATCH v2 k/M] and a range-diff against v1" {
+	s=$BATS_TEST_TMPDIR/stack
+	mkdir -p "$s"
+	cp -r "$REPO/series" "$REPO/patches" "$REPO/cover-letters" "$s/"
+	args=(--series "$s/series" --patches "$s/patches" --covers "$s/cover-letters" --refs xe-stack-test)
+	"$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
+	cp -r "$s/mail/pagemap-nothp-v1" "$s/pagemap-v1"
+
+	# Patch 3 of autoreset gains a line in its commit message.
+	p=$(awk '/^# mail: autoreset/ { on = 1; next } on && /^[^#]/ && NF { if (++c == 3) { print; exit } }' "$s/series")
+	sed -i '0,/^Signed-off-by: /s//This line is new in v2.\n\n&/' "$s/patches/$p"
+	grep -q '^This line is new in v2\.$' "$s/patches/$p"
+	# A v2 cover letter without its changelog is refused, naming the file.
+	cp "$s/cover-letters/autoreset-v1.txt" "$s/cover-letters/autoreset-v2.txt"
+	run "$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
+	[ "$status" -ne 0 ]
+	[[ $output == *"[cover]"*"autoreset-v2.txt has no 'Changes in v2:' section"* ]]
+	printf '\nChanges in v2:\n- patch 3: one more line in the commit message\n' >>"$s/cover-letters/autoreset-v2.txt"
+	"$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
+
+	d=$s/mail/autoreset-v2
+	[ "$(ls "$d" | wc -l)" -eq 8 ]
+	for k in $(seq 0 7); do
+		[[ $(header "$(ls "$d"/v2-"$(printf %04d "$k")"-*.patch)" Subject) == "[PATCH v2 $k/7] "* ]]
+	done
+	cover=$d/v2-0000-cover-letter.patch
+	grep -q '^Changes in v2:$' "$cover"
+	grep -q '^Range-diff against v1:$' "$cover"
+	sed -n '/^Range-diff against v1:$/,/^base-commit:/p' "$cover"
+	[ "$(grep -cE '^[0-9]+: +[0-9a-f]+ = ' "$cover")" -eq 6 ]
+	[ "$(grep -cE '^[0-9]+: +[0-9a-f]+ ! ' "$cover")" -eq 1 ]
+	grep -q '^3: .* ! 3: ' "$cover"
+	grep -q '^    +    This line is new in v2\.$' "$cover"
+	# The other series stay v1, the first one unchanged.
+	diff -r "$s/pagemap-v1" "$s/mail/pagemap-nothp-v1"
+	[ -d "$s/mail/purgeable-query-v1" ] && [ ! -d "$s/mail/purgeable-query-v2" ]
+}
+
+@test "importing the export back into patches/ rewrites no file" {
+	cp -rp "$REPO/patches" "$BATS_TEST_TMPDIR/patches"
+	touch "$BATS_TEST_TMPDIR/mark"
+	sleep 1
+	"$REPO/scripts/import-series.sh" --patches "$BATS_TEST_TMPDIR/patches"
+	diff -r "$REPO/patches" "$BATS_TEST_TMPDIR/patches"
+	[ -z "$(find "$BATS_TEST_TMPDIR/patches" -type f -newer "$BATS_TEST_TMPDIR/mark")" ]
+}
+
+@test "a Reviewed-by from a reply to the mails lands in the patch file it answers" {
+	v=$(version pagemap-nothp)
+	d=$MAIL/pagemap-nothp-v$v
+	f=$(ls "$d"/v"$v"-0001-*.patch)
+	id=$(header "$f" Message-Id)
+	{
+		cat "$d"/*.patch
+		printf 'From reviewer Mon Sep 17 00:00:00 2001\nFrom: Rita Reviewer <rita@example.org>\n'
+		printf 'Date: Mon, 23 Nov 2026 10:00:00 +0000\nSubject: Re: %s\n' "$(header "$f" Subject)"
+		printf 'Message-Id: <review-1@example.org>\nIn-Reply-To: %s\nReferences: %s\n\n' "$id" "$id"
+		printf '> drm_pagemap.c computes the order\n\nLooks right.\n\nReviewed-by: Rita Reviewer <rita@example.org>\n'
+	} >"$BATS_TEST_TMPDIR/thread.mbox"
+	cp -r "$REPO/patches" "$BATS_TEST_TMPDIR/patches"
+	"$REPO/scripts/import-series.sh" --patches "$BATS_TEST_TMPDIR/patches" --trailers-mbox "$BATS_TEST_TMPDIR/thread.mbox"
+	p=$(sed -n '/^# mail: pagemap-nothp/,/^# mail:/{/^[^#]/p}' "$REPO/series" | head -n 1)
+	run diff -r "$REPO/patches" "$BATS_TEST_TMPDIR/patches"
+	echo "$output"
+	[ "$(grep -c '^diff ' <<<"$output")" -eq 1 ]
+	[[ $output == *"$p"* ]]
+	[ "$(grep -c '^> ' <<<"$output")" -eq 1 ]
+	grep -A1 '^Reviewed-by: Rita Reviewer <rita@example.org>$' "$BATS_TEST_TMPDIR/patches/$p" |
+		grep -q "^Signed-off-by: $PROJECT_NAME <$PROJECT_EMAIL>$"
+}
+
+@test "the MAINTAINERS table of MAINTAINERS-notes is what get_maintainer.pl says" {
+	"$REPO/scripts/maintainers-table.sh" >"$BATS_TEST_TMPDIR/table"
+	sed -n '/^<!-- maintainers-table start -->$/,/^<!-- maintainers-table end -->$/p' \
+		"$REPO/MAINTAINERS-notes/README.md" | sed '1d;$d' >"$BATS_TEST_TMPDIR/recorded"
+	diff "$BATS_TEST_TMPDIR/recorded" "$BATS_TEST_TMPDIR/table"
+	[ "$(grep -c '^| ' "$BATS_TEST_TMPDIR/table")" -eq $(($(sed 's/#.*//' "$REPO/series" | grep -c .) + 2)) ]
+}
+
+@test "the base commit is the recorded one, and a second import of the tarball gives it again" {
+	"$REPO/scripts/export-base.sh" --verify
+	tarball=$CACHE/downloads/$(. "$REPO/pin.conf" && basename "$PIN_TARBALL")
+	[ -f "$tarball" ]
+	run env XE_STACK_CACHE="$BATS_TEST_TMPDIR/cache" KERNEL_TARBALL="$tarball" "$REPO/scripts/export-base.sh"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]##* }" = "$BASE" ]
+	[ "$(git -C "${lines[-1]% *}" status --porcelain | wc -l)" -eq 0 ]
+}
+
+@test "KERNEL_DIR a git checkout: based on its HEAD, and nothing in it is written" {
+	u=$BATS_TEST_TMPDIR/user
+	# A user's checkout whose HEAD is the base (sparse: the xe driver only).
+	git clone -q --shared --no-checkout "$EXPORT_REPO" "$u"
+	git -C "$u" sparse-checkout set drivers/gpu/drm/xe
+	git -C "$u" checkout -q -b mywork "$BASE"
+	echo 'local change' >>"$u/drivers/gpu/drm/xe/Makefile"
+	state() {
+		git -C "$u" for-each-ref --format='%(refname) %(objectname)'
+		git -C "$u" rev-parse HEAD
+		git -C "$u" --no-optional-locks status --porcelain
+		find "$u/.git" -printf '%p %s %T@\n' | sort
+	}
+	before=$(state)
+	run env XE_STACK_CACHE="$BATS_TEST_TMPDIR/cache" KERNEL_DIR="$u" \
+		"$REPO/scripts/export-series.sh" --out "$BATS_TEST_TMPDIR/mail"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"has uncommitted changes"* ]]
+	[ "$(state)" = "$before" ]
+	for n in $(mail_names); do
+		v=$(version "$n")
+		grep -qx "base-commit: $BASE" "$BATS_TEST_TMPDIR/mail/$n-v$v/v$v-0000-cover-letter.patch"
+		# The patches are those of the pinned export (the cover letter's
+		# Message-Id they refer to differs: its text names the base).
+		for f in "$MAIL/$n-v$v"/v*-000[1-9]-*.patch; do
+			diff <(grep -Ev '^(In-Reply-To|References): ' "$f") \
+				<(grep -Ev '^(In-Reply-To|References): ' "$BATS_TEST_TMPDIR/mail/$n-v$v/${f##*/}")
+		done
+	done
+}
+
+@test "--branch-only: one branch per mail series and the stack, no mail, no cover letter needed" {
+	mkdir "$BATS_TEST_TMPDIR/no-covers"
+	run "$REPO/scripts/export-series.sh" --refs xe-stack-test --covers "$BATS_TEST_TMPDIR/no-covers" \
+		--out "$BATS_TEST_TMPDIR/mail" --branch-only
+	[ "$status" -eq 0 ]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/mail")" ]
+	prev=$BASE
+	for n in $(mail_names); do
+		tip=$(git -C "$EXPORT_REPO" rev-parse "xe-stack-test/$n")
+		[ "$(git -C "$EXPORT_REPO" rev-list --count "$prev..$tip")" -eq "$(mail_count "$n")" ]
+		prev=$tip
+	done
+	[ "$(git -C "$EXPORT_REPO" rev-parse xe-stack-test/stack)" = "$prev" ]
+	[ "$(git -C "$EXPORT_REPO" rev-parse "$SERIES_NAME/stack")" = "$prev" ]
+}
+
+@test "git send-email --dry-run takes recipients, Message-Ids and threading from the files" {
+	v=$(version autoreset)
+	d=$MAIL/autoreset-v$v
+	cover_id=$(header "$d/v$v-0000-cover-letter.patch" Message-Id)
+	run git send-email --dry-run --no-thread --confirm=never --suppress-cc=self \
+		--from="$PROJECT_NAME <$PROJECT_EMAIL>" "$d"/*.patch
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^Dry-OK' <<<"$output")" -eq "$(ls "$d" | wc -l)" ]
+	for f in "$d"/*.patch; do
+		grep -qxF "Message-Id: $(header "$f" Message-Id)" <<<"$output"
+	done
+	[ "$(grep -cxF "In-Reply-To: $cover_id" <<<"$output")" -eq "$(mail_count autoreset)" ]
+	grep -qx 'RCPT TO:<intel-xe@lists.freedesktop.org>' <<<"$output"
+	[ "$(grep -c "RCPT TO:<$PROJECT_EMAIL>" <<<"$output" || true)" -eq 0 ]
+}
