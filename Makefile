@@ -12,9 +12,10 @@ TREE ?= $(CACHE)/tree/linux
 export QUILTRC := $(CURDIR)/scripts/quiltrc
 TESTS := tests/scripts.bats tests/quilt.bats tests/stack.bats \
 	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
-	tests/bisect.bats tests/ci.bats tests/deb.bats
+	tests/bisect.bats tests/ci.bats tests/deb.bats \
+	tests/export.bats
 
-.PHONY: help deps fetch tree check pipeline bisect deb-config deb ci-lint bench test lint clean
+.PHONY: help deps fetch tree check pipeline bisect export mail import maintainers deb-config deb ci-lint bench test lint clean
 
 help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -43,6 +44,18 @@ bench: ## Time the pipeline cold and warm (out/bench/summary.txt)
 
 test: deps ## The project's own tests (all of tests/, with the real kernel)
 	bats --timing $(ARGS) $(TESTS)
+
+export: ## The stack as git branches on the base commit (export repository in the cache)
+	scripts/export-series.sh --branch-only $(ARGS)
+
+mail: ## Each mail series to out/mail/NAME-vN/ with git send-email commands (sends nothing)
+	scripts/export-series.sh $(ARGS)
+
+import: ## The exported branch back into patches/ (ARGS="--trailers MSGID" adds review tags)
+	scripts/import-series.sh $(ARGS)
+
+maintainers: ## Regenerate the MAINTAINERS table of MAINTAINERS-notes/README.md
+	scripts/maintainers-table.sh --update
 
 deb-config: ## Config of the Xe kernel package (Debian's config + deb-xe), checked
 	scripts/build-deb.sh --config-only $(ARGS)

@@ -17,7 +17,7 @@ PACKAGES=(
 	libelf-dev libssl-dev dwarves python3 perl dpkg-dev
 	quilt ccache patchutils qemu-system-x86 busybox-static
 	shellcheck bats b4 python3-yaml
-	debhelper openssl libdw-dev lsb-release
+	debhelper openssl libdw-dev lsb-release git-email
 )
 # gitlab-ci-local (CI/job.sh lint, installed from npm on first use) runs on
 # node; nodesource's nodejs ships its own npm and conflicts with Debian's.

@@ -117,7 +117,7 @@ setup_file() {
 }
 
 @test "--only N checks patch N alone against the tree at N-1, without a cache" {
-	check_fixture clean-only clean xe-nosvm --only 3 --no-cache
+	FIXTURE_DIR=$FIXTURES/clean check_fixture clean-only xe-nosvm --only 3 --no-cache
 	[ "$status" -eq 0 ]
 	grep -q '^00	reference (patches 1-2 applied)	build:xe-nosvm	pass' "$RUNS/clean-only/results.tsv"
 	[ "$(cell clean-only 03 checkpatch)" = pass ]
@@ -128,10 +128,10 @@ setup_file() {
 }
 
 @test "--only N fails patch N, and a reference that does not build is an error" {
-	check_fixture build-break-only build-break xe-nosvm --only 2 --no-cache --no-boot
+	FIXTURE_DIR=$FIXTURES/build-break check_fixture build-break-only xe-nosvm --only 2 --no-cache --no-boot
 	[ "$status" -eq 1 ]
 	[ "$(first_failure build-break-only)" = "02 build:xe-nosvm" ]
-	check_fixture build-break-ref build-break xe-nosvm --only 3 --no-cache --no-boot
+	FIXTURE_DIR=$FIXTURES/build-break check_fixture build-break-ref xe-nosvm --only 3 --no-cache --no-boot
 	[ "$status" -eq 1 ]
 	[[ $output == *"the reference (patches 1-2 applied) does not build in xe-nosvm"* ]]
 }
