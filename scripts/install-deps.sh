@@ -18,6 +18,13 @@ PACKAGES=(
 	quilt ccache patchutils qemu-system-x86 busybox-static
 	shellcheck bats b4 python3-yaml
 	debhelper openssl libdw-dev lsb-release git-email
+	# Debian's git-email only recommends the Perl modules git send-email
+	# loads at run time: addresses (Mail::Address, Email::Valid), SMTP
+	# authentication (Authen::SASL) and TLS (IO::Socket::SSL; bookworm's
+	# Net::SMTP does SSL itself). With --no-install-recommends they must
+	# be named here.
+	libmailtools-perl libemail-valid-perl libauthen-sasl-perl
+	libio-socket-ssl-perl
 )
 # gitlab-ci-local (CI/job.sh lint, installed from npm on first use) runs on
 # node; nodesource's nodejs ships its own npm and conflicts with Debian's.
