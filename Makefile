@@ -10,12 +10,12 @@ SHELL := /bin/bash
 CACHE ?= $(or $(XE_STACK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xe-stack)
 TREE ?= $(CACHE)/tree/linux
 export QUILTRC := $(CURDIR)/scripts/quiltrc
-TESTS := tests/scripts.bats tests/quilt.bats tests/stack.bats \
+TESTS := tests/deps.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
 	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
 	tests/bisect.bats tests/ci.bats tests/deb.bats \
 	tests/export.bats
 
-.PHONY: help deps fetch tree check pipeline bisect export mail import maintainers deb-config deb ci-lint bench test lint clean
+.PHONY: help deps check-tools fetch tree check pipeline bisect export mail import maintainers deb-config deb ci-lint bench test lint clean
 
 help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -66,8 +66,11 @@ deb: ## Installable kernel .debs of the pin + the stack in out/deb (hours on 2 c
 ci-lint: ## Validate CI/gitlab-ci.yml, its child pipeline and the LAVA job
 	CI/job.sh lint
 
+check-tools: ## Check that every tool the scripts use works here
+	scripts/check-tools.sh
+
 lint: ## shellcheck over every script
-	shellcheck -x scripts/*.sh .ci/run CI/job.sh
+	shellcheck -x scripts/*.sh .ci/run CI/job.sh tests/data/*.sh
 
 clean: ## Remove out/ (results); the cache is left alone
 	rm -rf out

@@ -5,6 +5,7 @@
 # from apt, and sparse built from Debian sid's source package (bookworm's
 # sparse is too old for 7.3) into $XE_STACK_CACHE/tools. Adds a deb-src
 # entry for sid on the mirror apt already uses. Re-running is cheap.
+# scripts/check-tools.sh then checks that every tool works.
 #
 #   --no-apt    only build sparse (the apt packages are already there)
 #   -h, --help  this text
@@ -25,6 +26,14 @@ PACKAGES=(
 	# be named here.
 	libmailtools-perl libemail-valid-perl libauthen-sasl-perl
 	libio-socket-ssl-perl
+	# Only recommended by gcc, git and dpkg-dev, and needed: C library
+	# headers for the kernel's host programs, CA certificates for an https
+	# mirror, and build-essential, which dpkg-checkbuilddeps demands in
+	# bindeb-pkg (it also brings g++, for the UAPI headers' C++ test).
+	libc6-dev ca-certificates build-essential
+	# The tests: a bare Debian root (tests/deps.bats), and an SMTP server
+	# with STARTTLS and AUTH for git send-email to talk to.
+	debootstrap python3-aiosmtpd
 )
 # gitlab-ci-local (CI/job.sh lint, installed from npm on first use) runs on
 # node; nodesource's nodejs ships its own npm and conflicts with Debian's.

@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# A fresh machine: a bare Debian 12 root (scripts/bare-root.sh) gets what
+# it needs from scripts/install-deps.sh alone, and every tool the scripts
+# call then works there (scripts/check-tools.sh), git send-email over SMTP
+# with STARTTLS and AUTH included. Needs root and the Debian mirror; about
+# 6 min the first time (debootstrap, downloads), 3 min after.
+
+load helpers
+
+# Packages of install-deps.sh that only a Recommends names: leaving one
+# out (with what depends on it: libemail-valid-perl on libmailtools-perl)
+# must fail check-tools.sh. The others come anyway as Depends (libc6-dev,
+# ca-certificates; libio-socket-ssl-perl through libmailtools-perl) and
+# are named in install-deps.sh only to say why they are needed.
+LEFT_OUT=(
+	"libmailtools-perl libemail-valid-perl"
+	libemail-valid-perl
+	libauthen-sasl-perl
+	build-essential
+)
+
+setup_file() {
+	[[ $EUID -eq 0 ]] || return 0
+	export BARE=$BATS_FILE_TMPDIR/root
+	"$REPO/scripts/bare-root.sh" --make "$BARE" >"$BATS_FILE_TMPDIR/make.log" 2>&1
+	"$REPO/scripts/bare-root.sh" --in "$BARE" -- scripts/install-deps.sh \
+		>"$BATS_FILE_TMPDIR/deps.log" 2>&1 && echo 0 >"$BATS_FILE_TMPDIR/deps.rc" ||
+		echo $? >"$BATS_FILE_TMPDIR/deps.rc"
+}
+
+teardown_file() {
+	[[ -z ${BARE:-} || ! -d $BARE ]] || "$REPO/scripts/bare-root.sh" --remove "$BARE"
+}
+
+setup() {
+	[[ $EUID -eq 0 ]] || skip "needs root (chroot and mounts)"
+}
+
+in_bare() {
+	run "$REPO/scripts/bare-root.sh" --in "$BARE" -- "$@"
+}
+
+@test "bare root: it is bare before install-deps.sh (no git, no gcc, no Perl mail modules)" {
+	# A root that already had the tools would prove nothing.
+	run "$REPO/scripts/bare-root.sh" --make "$BATS_TEST_TMPDIR/fresh"
+	[ "$status" -eq 0 ]
+	# shellcheck disable=SC2016 # expanded in the root
+	run "$REPO/scripts/bare-root.sh" --in "$BATS_TEST_TMPDIR/fresh" -- \
+		sh -c 'for t in git gcc make qemu-system-x86_64; do command -v "$t" && exit 1; done
+			perl -MMail::Address -e1 2>/dev/null && exit 1; exit 0'
+	[ "$status" -eq 0 ]
+	"$REPO/scripts/bare-root.sh" --remove "$BATS_TEST_TMPDIR/fresh"
+}
+
+@test "bare root: install-deps.sh installs everything and builds sparse" {
+	cat "$BATS_FILE_TMPDIR/deps.log"
+	[ "$(cat "$BATS_FILE_TMPDIR/deps.rc")" -eq 0 ]
+	grep -q 'sparse built' "$BATS_FILE_TMPDIR/deps.log"
+}
+
+@test "bare root: every tool the scripts use works (check-tools.sh)" {
+	in_bare scripts/check-tools.sh
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output != *FAIL* ]]
+	[ "$(grep -c '^ok ' <<<"$output")" -eq "$("$REPO/scripts/check-tools.sh" --list | wc -l)" ]
+}
+
+@test "bare root: git send-email sends over SMTP with STARTTLS and AUTH" {
+	in_bare tests/data/send-email-smtp.sh
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"sent over STARTTLS with AUTH"* ]]
+}
+
+@test "bare root: leaving out a package that is only recommended fails check-tools.sh" {
+	for set in "${LEFT_OUT[@]}"; do
+		# install-deps.sh without the set, on a root without it.
+		in_bare bash -c "
+			set -e
+			apt-get purge -y -qq $set >/dev/null
+			rm -rf /tmp/left-out && mkdir /tmp/left-out
+			cp -r scripts pin.conf project.conf /tmp/left-out/
+			for p in $set; do
+				grep -qw \$p /tmp/left-out/scripts/install-deps.sh
+				sed -i \"s/\\<\$p\\>//\" /tmp/left-out/scripts/install-deps.sh
+			done
+			/tmp/left-out/scripts/install-deps.sh >/dev/null 2>&1
+			exec scripts/check-tools.sh"
+		echo "without $set: $output"
+		[ "$status" -eq 1 ]
+		grep -q "^FAIL  ${set%% *} " <<<"$output"
+	done
+	# And the real install-deps.sh puts them back.
+	in_bare sh -c 'scripts/install-deps.sh >/dev/null 2>&1 && scripts/check-tools.sh'
+	[ "$status" -eq 0 ]
+}
