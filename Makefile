@@ -10,7 +10,7 @@ SHELL := /bin/bash
 CACHE ?= $(or $(XE_STACK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xe-stack)
 TREE ?= $(CACHE)/tree/linux
 export QUILTRC := $(CURDIR)/scripts/quiltrc
-TESTS := tests/deps.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
+TESTS := tests/deps.bats tests/safety.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
 	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
 	tests/bisect.bats tests/ci.bats tests/deb.bats \
 	tests/export.bats

@@ -28,7 +28,8 @@
 #   --patches DIR      patch directory (default: the repo's patches/)
 #   --tree DIR         work tree (default: $XE_STACK_CACHE/ci/linux, shared
 #                      with check-series.sh, one run at a time)
-#   --out DIR          logs and result.txt (default: out/bisect)
+#   --out DIR          logs and result.txt (default: out/bisect); a folder
+#                      that exists must be empty or an earlier --out
 #   -h, --help         this text
 #
 # A patch that does not apply is bad for every check. KERNEL_DIR or
@@ -70,8 +71,7 @@ mapfile -t entries < <(sed 's/#.*//' "$series" | awk 'NF { print $1 }')
 n=${#entries[@]}
 ((n > 0)) || die usage "no patch in $series"
 lock_tree "$tree"
-rm -rf "$out"
-mkdir -p "$out"
+claim_out "$out"
 out=$(cd "$out" && pwd)
 "$REPO_DIR/scripts/prepare-tree.sh" --force "$tree" "$series" "$patches" >"$out/prepare.log" 2>&1 ||
 	die prepare "cannot prepare $tree: see $out/prepare.log"

@@ -23,7 +23,8 @@
 #   --sparse-scope D   where sparse findings count (default: drivers/gpu/drm/;
 #                      repeatable): the base is checked there in full, and
 #                      sparse findings elsewhere are not compared
-#   --out DIR          results and logs (default: out/ in the repo)
+#   --out DIR          results and logs (default: out/check in the repo); a
+#                      folder that exists must be empty or an earlier --out
 #   --tree DIR         work tree (default: $XE_STACK_CACHE/ci/linux)
 #   --boot-config A    the config that is booted for KUnit and the boot test
 #                      (default: first); --no-boot skips both stages
@@ -64,7 +65,7 @@ series=$REPO_DIR/series
 patches=$REPO_DIR/patches
 configs=
 sparse_config=
-out=$REPO_DIR/out
+out=$REPO_DIR/out/check
 tree=$CACHE_DIR/ci/linux
 keep_going=0
 boot_config=
@@ -103,11 +104,21 @@ export QUILTRC="$REPO_DIR/scripts/quiltrc"
 [[ -d $patches ]] || die usage "no patches directory: $patches"
 series=$(cd "$(dirname "$series")" && pwd)/$(basename "$series")
 patches=$(cd "$patches" && pwd)
+# The series: first word of each line, comments and blank lines ignored.
+mapfile -t entries < <(sed 's/#.*//' "$series" | awk 'NF { print $1 }')
+((${#entries[@]})) || die usage "no patch in $series"
+if [[ -n $from ]]; then
+	if [[ ! $from =~ ^[0-9]+$ ]] || ((10#$from < 1 || 10#$from > ${#entries[@]})); then
+		die usage "--from/--only: no patch '$from' in $series (1..${#entries[@]})"
+	fi
+	from=$((10#$from))
+	[[ -z $only ]] || only=$from
+fi
 
 # One run at a time per work tree (they share it and the build dirs).
 lock_tree "$tree"
 
-rm -rf "$out"
+claim_out "$out"
 mkdir -p "$out/logs" "$out/state"
 out=$(cd "$out" && pwd)
 results=$out/results.tsv
@@ -286,8 +297,6 @@ baseline() {
 	fi
 }
 
-# The series: first word of each line, comments and blank lines ignored.
-mapfile -t entries < <(sed 's/#.*//' "$series" | awk 'NF { print $1 }')
 log "checking ${#entries[@]} patches of $series in: ${configs[*]}"
 printf 'index\tpatch\tsubject\n' >"$out/patches.tsv"
 n=0

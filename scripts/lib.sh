@@ -87,6 +87,26 @@ base_id() {
 	fi
 }
 
+# The file that marks a folder as a tool's own output (check-series.sh
+# --out, bisect-series.sh --out): only such a folder is ever emptied.
+OUT_MARK=.xe-stack-output
+
+# claim_out DIR: make DIR a fresh output folder. DIR must not exist, be an
+# empty folder, or carry OUT_MARK (an earlier run's output, emptied here);
+# anything else is refused before a file is written or deleted. Call it
+# once the arguments are checked.
+claim_out() {
+	local dir=$1
+	if [[ -e $dir || -L $dir ]]; then
+		[[ -d $dir && ! -L $dir ]] || die usage "--out $dir exists and is not a folder"
+		[[ -f $dir/$OUT_MARK || -z $(ls -A "$dir") ]] ||
+			die usage "--out $dir holds files no xe-stack run wrote: give a new or empty folder (nothing was deleted)"
+	fi
+	mkdir -p "$dir"
+	find "$dir" -mindepth 1 -maxdepth 1 ! -name "$OUT_MARK" -exec rm -rf {} +
+	: >"$dir/$OUT_MARK"
+}
+
 # lock_tree TREE: one pipeline run at a time on TREE and on the build dirs
 # of this cache (shared by every tree); waits for a run that holds them.
 # Holds fds 8 and 9.

@@ -5,6 +5,8 @@
 # KERNEL_TARBALL) with no patch applied, wired for quilt: DEST/series and
 # DEST/patches are links to SERIES and PATCHES_DIR (default: the repo's
 # own), so `quilt refresh` writes the repo's patch files in place.
+# DEST must be new, empty, or a tree this script made; it is never the
+# base tree or the repo, nor a folder that holds them.
 #
 # The base tree is never written. DEST is reused: patches applied there are
 # popped, and only files that differ from the base are copied again (and
@@ -32,9 +34,23 @@ need rsync rsync
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
 
 base_tree
+# DEST is written only if it is new, empty, or a tree this script made
+# (it carries .xe-stack-base): never the base, the repo, or a folder that
+# holds either, checked before anything is written.
+real=$(realpath -m "$dest")
+for kept in "$(realpath "$BASE_DIR")" "$(realpath "$REPO_DIR")"; do
+	[[ $real != "$kept" && $real != "$kept"/* && $kept != "$real"/* ]] ||
+		die usage "DEST $dest is, holds or lies inside $kept, which is never written: give another folder"
+done
+if [[ -e $dest || -L $dest ]]; then
+	[[ -d $dest ]] || die usage "DEST $dest exists and is not a folder"
+	[[ -f $dest/.xe-stack-base || -z $(ls -A "$dest") ]] ||
+		die usage "DEST $dest holds files prepare-tree.sh did not put there: give a new or empty folder (nothing was changed)"
+fi
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
-[[ $dest != "$BASE_DIR" ]] || die prepare "DEST is the base tree itself: $dest"
+# Marked first: a copy interrupted half-way is still recognised as ours.
+[[ -f $dest/.xe-stack-base ]] || printf 'base: %s %s\n' "$BASE_KIND" "$BASE_DIR" >"$dest/.xe-stack-base"
 
 # Pop what a previous run applied, keeping unrefreshed work safe.
 if [[ -d $dest/.pc ]]; then
