@@ -29,7 +29,7 @@ BARE_DIR=$CACHE_DIR/bare
 MARK=.xe-stack-bare-root
 SUITE=bookworm
 
-is_ours() { [[ -f $1/$MARK && -d $1/etc/apt ]]; }
+is_ours() { [[ -f $1/$MARK ]]; }
 
 # base_tarball: the minbase system of this mirror, bootstrapped once.
 base_tarball() {
@@ -40,9 +40,13 @@ base_tarball() {
 	if [[ ! -s $tar ]]; then
 		need debootstrap debootstrap
 		need zstd zstd
+		# Under the lock: any earlier .debootstrap.* is an interrupted one.
+		find "$BARE_DIR" -maxdepth 1 -name '.debootstrap.*' -exec rm -rf --one-file-system {} +
 		tmp=$(mktemp -d "$BARE_DIR/.debootstrap.XXXXXX")
 		log "bootstrapping a minbase $SUITE from $mirror (once)"
-		debootstrap --variant=minbase "$SUITE" "$tmp/root" "$mirror" >"$tmp/log" 2>&1 || {
+		# In a mount namespace of its own: its /proc mounts end with it.
+		unshare --mount --propagation private -- \
+			debootstrap --variant=minbase "$SUITE" "$tmp/root" "$mirror" >"$tmp/log" 2>&1 || {
 			tail -n 20 "$tmp/log" >&2
 			rm -rf --one-file-system "$tmp"
 			die bare "debootstrap of $SUITE from $mirror failed"
@@ -96,9 +100,12 @@ in_root() {
 	unshare --mount --propagation private -- "$0" --mounted "$dir" "$@"
 }
 
+# mounted DIR CMD...: only in the namespace in_root made, never the caller's.
 mounted() {
 	local dir=$1
 	shift
+	[[ $(readlink /proc/self/ns/mnt) != "$(readlink "/proc/$PPID/ns/mnt")" ]] ||
+		die usage "--mounted is bare-root.sh's own step: use --in"
 	mount -t proc proc "$dir/proc"
 	mount --rbind /sys "$dir/sys"
 	mount --rbind /dev "$dir/dev"
@@ -130,11 +137,19 @@ case $mode in
 --make) make_root "$dir" ;;
 --in | --mounted | --remove)
 	is_ours "$dir" || die usage "$dir is not a root that bare-root.sh --make made"
-	dir=$(cd "$dir" && pwd)
+	dir=$(cd "$dir" && pwd -P)
 	case $mode in
 	--in) in_root "$dir" "$@" ;;
 	--mounted) mounted "$dir" "$@" ;;
-	--remove) rm -rf --one-file-system "$dir" ;;
+	--remove)
+		# Not while a command runs in it, nor with anything mounted there.
+		mkdir -p "$BARE_DIR"
+		exec 7>"$BARE_DIR/archives.lock"
+		flock 7
+		! awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { found = 1 } END { exit !found }' \
+			/proc/self/mountinfo || die bare "something is mounted under $dir: not removing it"
+		rm -rf --one-file-system "$dir"
+		;;
 	esac
 	;;
 esac

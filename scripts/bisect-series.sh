@@ -70,6 +70,10 @@ export QUILTRC="$REPO_DIR/scripts/quiltrc"
 mapfile -t entries < <(sed 's/#.*//' "$series" | awk 'NF { print $1 }')
 n=${#entries[@]}
 ((n > 0)) || die usage "no patch in $series"
+[[ -f $series ]] || die usage "no series file: $series"
+[[ -d $patches ]] || die usage "no patches directory: $patches"
+matrix_config "$config"
+out_apart "$out" "$tree"
 lock_tree "$tree"
 claim_out "$out"
 out=$(cd "$out" && pwd)

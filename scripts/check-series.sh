@@ -115,6 +115,11 @@ if [[ -n $from ]]; then
 	[[ -z $only ]] || only=$from
 fi
 
+for c in "${configs[@]}" "$sparse_config" "$boot_config"; do
+	[[ $c == none ]] || matrix_config "$c"
+done
+out_apart "$out" "$tree"
+
 # One run at a time per work tree (they share it and the build dirs).
 lock_tree "$tree"
 

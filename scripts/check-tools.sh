@@ -42,9 +42,10 @@ git-email|git send-email|printf 'From: T <t@example.invalid>\nSubject: [PATCH] t
 libmailtools-perl|Mail::Address (git send-email)|perl -MMail::Address -e1
 libemail-valid-perl|Email::Valid (git send-email)|perl -MEmail::Valid -e1
 libauthen-sasl-perl|Authen::SASL (git send-email SMTP AUTH)|perl -MAuthen::SASL -e1
+libdigest-hmac-perl|Digest::HMAC_MD5 (SMTP AUTH CRAM-MD5)|perl -MDigest::HMAC_MD5 -e1
 libio-socket-ssl-perl|IO::Socket::SSL (git send-email TLS)|perl -e 'use IO::Socket::SSL 1.951'
 python3|python3|python3 -c 'import csv, json, statistics, xml.sax.saxutils'
-python3-yaml|PyYAML (CI/lava/check-job.py)|python3 -c 'import yaml'
+python3-yaml|PyYAML (CI/lava/check-job.py), in Debian's python3|/usr/bin/python3 -c 'import yaml; yaml.safe_load("a: 1")'
 perl|perl|perl -e 'use Getopt::Long; use File::Basename; exit 0'
 dpkg-dev|dpkg-buildpackage|dpkg-architecture -qDEB_HOST_GNU_TYPE && dpkg-parsechangelog --version
 build-essential|build dependencies of bindeb-pkg (dpkg-checkbuilddeps)|mkdir debian && printf 'Source: xe-smoke\nBuild-Depends: debhelper-compat (= 12)\nBuild-Depends-Arch: bc, bison, flex, gcc-x86-64-linux-gnu, kmod, libdw-dev:native, libelf-dev:native, libssl-dev:native, python3:native, rsync\n\nPackage: xe-smoke\nArchitecture: any\n' >debian/control && dpkg-checkbuilddeps
@@ -65,6 +66,7 @@ bats|bats (tests)|bats --version
 debootstrap|debootstrap (tests)|debootstrap --version
 python3-aiosmtpd|aiosmtpd (tests, with Debian's python3)|/usr/bin/python3 -c 'import aiosmtpd.controller, aiosmtpd.smtp'
 util-linux|flock, unshare|flock --version && unshare --version
+sparse|sparse $PIN_SPARSE_VERSION (install-deps.sh builds it)|printf 'static __typeof_unqual__(const int) x;\nint f(void) { return x; }\n' >t.c && "$XE_STACK_CACHE/tools/sparse-$PIN_SPARSE_VERSION/sparse" t.c
 EOF
 )
 
@@ -83,7 +85,8 @@ trap 'rm -rf "$tmp"' EXIT
 failed=0
 while IFS='|' read -r pkg tool cmd; do
 	mkdir "$tmp/w" && cd "$tmp/w"
-	if out=$(HOME=$tmp/w timeout 60 bash -c "$cmd" 2>&1 </dev/null); then
+	if out=$(HOME=$tmp/w XE_STACK_CACHE=$CACHE_DIR PIN_SPARSE_VERSION=$PIN_SPARSE_VERSION \
+		timeout 60 bash -c "$cmd" 2>&1 </dev/null); then
 		printf 'ok    %-22s %s\n' "$pkg" "$tool"
 	else
 		printf 'FAIL  %-22s %s\n' "$pkg" "$tool"

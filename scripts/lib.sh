@@ -100,11 +100,29 @@ claim_out() {
 	if [[ -e $dir || -L $dir ]]; then
 		[[ -d $dir && ! -L $dir ]] || die usage "--out $dir exists and is not a folder"
 		[[ -f $dir/$OUT_MARK || -z $(ls -A "$dir") ]] ||
-			die usage "--out $dir holds files no xe-stack run wrote: give a new or empty folder (nothing was deleted)"
+			die usage "--out $dir holds files no xe-stack run wrote: give a new or empty folder (nothing was deleted; output of an older xe-stack has no $OUT_MARK: remove it yourself)"
 	fi
 	mkdir -p "$dir"
 	find "$dir" -mindepth 1 -maxdepth 1 ! -name "$OUT_MARK" -exec rm -rf {} +
 	: >"$dir/$OUT_MARK"
+}
+
+# out_apart OUT TREE: refuse an --out that is, holds or lies inside the
+# work tree (one would empty or overwrite the other).
+out_apart() {
+	local o t
+	o=$(realpath -m "$1")
+	t=$(realpath -m "$2")
+	if [[ $o == "$t" || $o == "${t%/}"/* || $t == "${o%/}"/* ]]; then
+		die usage "--out $1 and the work tree $2 overlap: give folders apart"
+	fi
+}
+
+# matrix_config NAME: fail unless NAME is a config of config-fragments/matrix.
+matrix_config() {
+	awk -v c="$1" '!/^#/ && $1 == c { found = 1 } END { exit !found }' \
+		"$REPO_DIR/config-fragments/matrix" ||
+		die usage "no config '$1' in config-fragments/matrix"
 }
 
 # lock_tree TREE: one pipeline run at a time on TREE and on the build dirs

@@ -33,19 +33,27 @@ need quilt quilt
 need rsync rsync
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
 
-base_tree
 # DEST is written only if it is new, empty, or a tree this script made
-# (it carries .xe-stack-base): never the base, the repo, or a folder that
-# holds either, checked before anything is written.
+# (it carries .xe-stack-base); it never is or holds the repo, SERIES or
+# PATCHES_DIR, and never is, holds or lies inside the base tree. All of it
+# is checked before anything is written.
 real=$(realpath -m "$dest")
-for kept in "$(realpath "$BASE_DIR")" "$(realpath "$REPO_DIR")"; do
-	[[ $real != "$kept" && $real != "$kept"/* && $kept != "$real"/* ]] ||
-		die usage "DEST $dest is, holds or lies inside $kept, which is never written: give another folder"
+holds() { [[ $2 == "$1" || $2 == "${1%/}"/* ]]; }
+for kept in "$REPO_DIR" "$(dirname "$series")" "$patches"; do
+	kept=$(realpath -m "$kept")
+	if holds "$real" "$kept"; then
+		die usage "DEST $dest is or holds $kept, which is never written: give another folder"
+	fi
 done
 if [[ -e $dest || -L $dest ]]; then
 	[[ -d $dest ]] || die usage "DEST $dest exists and is not a folder"
 	[[ -f $dest/.xe-stack-base || -z $(ls -A "$dest") ]] ||
 		die usage "DEST $dest holds files prepare-tree.sh did not put there: give a new or empty folder (nothing was changed)"
+fi
+base_tree
+kept=$(realpath "$BASE_DIR")
+if holds "$real" "$kept" || holds "$kept" "$real"; then
+	die usage "DEST $dest is, holds or lies inside the base tree $kept, which is never written: give another folder"
 fi
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)

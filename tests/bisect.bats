@@ -12,6 +12,7 @@ log2up() {
 }
 
 @test "a command that fails once a symbol appears names the patch adding it" {
+	fresh_run bisect-cmd
 	run "$REPO/scripts/bisect-series.sh" --out "$RUNS/bisect-cmd" -- \
 		sh -c '! grep -q cpu_autoreset_active drivers/gpu/drm/xe/xe_vm_types.h'
 	printf '%s\n' "$output"
@@ -33,12 +34,14 @@ log2up() {
 }
 
 @test "a check that already fails on the base is refused" {
+	fresh_run bisect-base
 	run "$REPO/scripts/bisect-series.sh" --out "$RUNS/bisect-base" -- false
 	[ "$status" -eq 1 ]
 	[[ $output == *"fails on the base already"* ]]
 }
 
 @test "a check that passes with the whole series is refused" {
+	fresh_run bisect-none
 	run "$REPO/scripts/bisect-series.sh" --out "$RUNS/bisect-none" -- true
 	[ "$status" -eq 1 ]
 	[[ $output == *"nothing to bisect"* ]]
@@ -46,6 +49,7 @@ log2up() {
 
 @test "patches that cannot be tested are stepped over" {
 	# 125 (untestable) at every patch but the last: the answer is a range.
+	fresh_run bisect-skip
 	run "$REPO/scripts/bisect-series.sh" --out "$RUNS/bisect-skip" -- \
 		sh -c 'n=$(grep -vc "^#\|^$" series); [ "$XE_STACK_PATCH" -eq 0 ] && exit 0; [ "$XE_STACK_PATCH" -eq "$n" ] && exit 1; exit 125'
 	[ "$status" -eq 1 ]
@@ -53,6 +57,7 @@ log2up() {
 }
 
 @test "the build stage names the fixture's seeded build break" {
+	fresh_run bisect-build
 	run "$REPO/scripts/bisect-series.sh" --stage build --config xe-nosvm \
 		--series "$FIXTURES/build-break/series" --patches "$FIXTURES/build-break" \
 		--out "$RUNS/bisect-build"

@@ -7,6 +7,12 @@ CACHE=${XE_STACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xe-stack}
 # Runs of the real pipeline keep their output here for inspection.
 RUNS=$REPO/out/tests
 
+# fresh_run NAME: the tests own $RUNS; a run's folder is removed before
+# it runs again, since one from an older xe-stack has no output marker.
+fresh_run() {
+	rm -rf "${RUNS:?}/${1:?}"
+}
+
 # check_fixture NAME [CONFIGS [OPTION...]]: run the pipeline over a
 # fixture series (from DIR instead of tests/fixtures/NAME if FIXTURE_DIR).
 check_fixture() {
@@ -14,6 +20,7 @@ check_fixture() {
 	shift 2 || shift $#
 	local args=(--series "$dir/series" --patches "$dir" --out "$RUNS/$name")
 	[[ -z $configs ]] || args+=(--configs "$configs")
+	fresh_run "$name"
 	run "$REPO/scripts/check-series.sh" "${args[@]}" "$@"
 	printf '%s\n' "$output" >"$RUNS/$name.console" 2>/dev/null || true
 }

@@ -25,7 +25,14 @@ listing() {
 	before=$(listing "$d")
 	run "$REPO/scripts/prepare-tree.sh" "$d"
 	[ "$status" -ne 0 ]
-	[[ $output == *"[usage] DEST $d is, holds or lies inside"* ]]
+	[[ $output == *"[usage] DEST $d holds files prepare-tree.sh did not put there"* ]]
+	[ "$(listing "$d")" = "$before" ]
+	# Even if it looks like a tree prepare-tree.sh made.
+	: >"$d/.xe-stack-base"
+	before=$(listing "$d")
+	run "$REPO/scripts/prepare-tree.sh" "$d"
+	[ "$status" -ne 0 ]
+	[[ $output == *"[usage] DEST $d is, holds or lies inside the base tree"* ]]
 	[ "$(listing "$d")" = "$before" ]
 }
 
@@ -44,9 +51,27 @@ listing() {
 	for dest in "$r/repo" "$r"; do
 		run "$r/repo/scripts/prepare-tree.sh" "$dest"
 		[ "$status" -ne 0 ]
-		[[ $output == *"[usage] DEST $dest is, holds or lies inside $r/repo"* ]]
+		[[ $output == *"[usage] DEST $dest is or holds $r/repo"* ]]
 		[ "$(listing "$r")" = "$before" ]
 	done
+	# Nor a folder that holds the series or the patches it is given.
+	mkdir -p "$r/t/my" && cp "$REPO/series" "$r/t/my/" && echo 'my patch' >"$r/t/my/mine.patch"
+	: >"$r/t/.xe-stack-base"
+	before=$(listing "$r")
+	run "$r/repo/scripts/prepare-tree.sh" "$r/t" "$r/t/my/series" "$r/t/my"
+	[ "$status" -ne 0 ]
+	[[ $output == *"[usage] DEST $r/t is or holds $r/t/my"* ]]
+	[ "$(listing "$r")" = "$before" ]
+}
+
+@test "prepare-tree: a tree inside the repo (GitLab's cache) is allowed" {
+	r=$BATS_TEST_TMPDIR/r
+	mkdir -p "$r/repo"
+	cp -r "$REPO/scripts" "$REPO/pin.conf" "$REPO/project.conf" "$REPO/series" "$REPO/patches" "$r/repo/"
+	run "$r/repo/scripts/prepare-tree.sh" "$r/repo/.xe-stack-cache/ci/linux"
+	[ "$status" -eq 0 ]
+	[ -f "$r/repo/.xe-stack-cache/ci/linux/drivers/gpu/drm/xe/xe_bo.c" ]
+	[ -f "$r/repo/scripts/prepare-tree.sh" ]
 }
 
 @test "prepare-tree: a folder with files of its own is refused and kept" {
@@ -103,4 +128,20 @@ listing() {
 	[ "$status" -ne 0 ]
 	[[ $output == *"exists and is not a folder"* ]]
 	[ "$(cat "$d/notes")" = 'my notes' ]
+}
+
+@test "check-series and bisect: a bad config, or --out over the work tree, is refused first" {
+	echo keep >"$d/important.txt"
+	before=$(listing "$d")
+	run "$REPO/scripts/check-series.sh" --out "$d" --configs nosuch
+	[ "$status" -ne 0 ]
+	[[ $output == *"[usage] no config 'nosuch'"* ]]
+	run "$REPO/scripts/bisect-series.sh" --out "$d" --config nosuch -- true
+	[ "$status" -ne 0 ]
+	[[ $output == *"[usage] no config 'nosuch'"* ]]
+	[ "$(listing "$d")" = "$before" ]
+	run "$REPO/scripts/check-series.sh" --out "$BATS_TEST_TMPDIR/o" --tree "$BATS_TEST_TMPDIR/o/linux"
+	[ "$status" -ne 0 ]
+	[[ $output == *"[usage] --out $BATS_TEST_TMPDIR/o and the work tree"*"overlap"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/o" ]
 }

@@ -5,6 +5,7 @@ load helpers
 
 @test "the stack passes the whole per-patch pipeline" {
 	mkdir -p "$RUNS"
+	fresh_run stack
 	run "$REPO/scripts/check-series.sh" --out "$RUNS/stack"
 	printf '%s\n' "$output" >"$RUNS/stack.console"
 	cat "$RUNS/stack/report.txt" || true

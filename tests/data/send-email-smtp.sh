@@ -49,8 +49,10 @@ grep -qi '^Message-Id: <smtp-smoke@example.invalid>' maildir/1.eml ||
 if send --smtp-user=xe-user --smtp-pass=xe-secret >plain.log 2>&1; then
 	fail "the server took AUTH without TLS: the check proves nothing"
 fi
+grep -q "Command unknown: 'AUTH'" plain.log || fail "no TLS: not refused for AUTH: $(cat plain.log)"
 if send --smtp-encryption=tls >noauth.log 2>&1; then
 	fail "the server took a mail without AUTH: the check proves nothing"
 fi
+grep -q 'Authentication required' noauth.log || fail "no AUTH: not refused for it: $(cat noauth.log)"
 [[ $(ls maildir) == 1.eml ]] || fail "the server accepted a mail it should have refused"
 echo "send-email-smtp: sent over STARTTLS with AUTH; without TLS or AUTH it is refused"

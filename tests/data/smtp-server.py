@@ -12,8 +12,6 @@ import ssl
 import sys
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Handler:
@@ -32,6 +30,10 @@ def main():
         print(__doc__.strip())
         sys.exit(0 if len(sys.argv) == 2 else 2)
     cert, key, user, password, maildir = sys.argv[1:]
+    # Debian's python3-aiosmtpd, imported once --help is answered.
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
 
