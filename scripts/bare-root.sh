@@ -31,13 +31,14 @@ SUITE=bookworm
 
 is_ours() { [[ -f $1/$MARK ]]; }
 
-# base_tarball: the minbase system of this mirror, bootstrapped once.
+# base_tarball: set TAR to the minbase system of this mirror, bootstrapped
+# once (not in $(...): errors must stop the script).
 base_tarball() {
-	local mirror tar tmp
+	local mirror tmp
 	mirror=$(apt_mirror)
 	[[ -n $mirror ]] || die bare "apt has no plain Debian suite configured; set XE_STACK_MIRROR"
-	tar=$BARE_DIR/$SUITE-minbase-$(printf '%s' "$mirror" | sha256sum | cut -c1-12).tar.zst
-	if [[ ! -s $tar ]]; then
+	TAR=$BARE_DIR/$SUITE-minbase-$(printf '%s' "$mirror" | sha256sum | cut -c1-12).tar.zst
+	if [[ ! -s $TAR ]]; then
 		need debootstrap debootstrap
 		need zstd zstd
 		# Under the lock: any earlier .debootstrap.* is an interrupted one.
@@ -52,14 +53,13 @@ base_tarball() {
 			die bare "debootstrap of $SUITE from $mirror failed"
 		}
 		tar -C "$tmp/root" -cf - . | zstd -q -T0 -3 >"$tmp/base.tar.zst"
-		mv "$tmp/base.tar.zst" "$tar"
+		mv "$tmp/base.tar.zst" "$TAR"
 		rm -rf --one-file-system "$tmp"
 	fi
-	printf '%s\n' "$tar"
 }
 
 make_root() {
-	local dir=$1 tar f
+	local dir=$1 f
 	if [[ -e $dir ]]; then
 		[[ -d $dir && -z $(ls -A "$dir") ]] ||
 			die usage "$dir exists and is not an empty folder: give a new one"
@@ -67,10 +67,10 @@ make_root() {
 	mkdir -p "$BARE_DIR"
 	exec 7>"$BARE_DIR/.lock"
 	flock 7
-	tar=$(base_tarball)
+	base_tarball
 	mkdir -p "$dir"
 	: >"$dir/$MARK"
-	zstd -q -dc "$tar" | tar -C "$dir" -xf -
+	zstd -q -dc "$TAR" | tar -C "$dir" -xf -
 	# What a container or a new machine is given, not installed: name
 	# resolution, and the settings that make this network's mirror work.
 	cp /etc/resolv.conf "$dir/etc/resolv.conf"
@@ -146,8 +146,12 @@ case $mode in
 		mkdir -p "$BARE_DIR"
 		exec 7>"$BARE_DIR/archives.lock"
 		flock 7
-		! awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { found = 1 } END { exit !found }' \
-			/proc/self/mountinfo || die bare "something is mounted under $dir: not removing it"
+		# mountinfo writes a space, tab, newline or backslash as \ooo.
+		! D=$dir awk '{
+			m = $5
+			gsub(/\\040/, " ", m); gsub(/\\011/, "\t", m); gsub(/\\012/, "\n", m); gsub(/\\134/, "\\", m)
+			if (m == ENVIRON["D"] || index(m, ENVIRON["D"] "/") == 1) found = 1
+		} END { exit !found }' /proc/self/mountinfo || die bare "something is mounted under $dir: not removing it"
 		rm -rf --one-file-system "$dir"
 		;;
 	esac

@@ -67,11 +67,11 @@ esac
 [[ -n $config ]] || config=$(awk '!/^#/ && $2 == "pipeline" { print $1; exit }' "$REPO_DIR/config-fragments/matrix")
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
 
+[[ -f $series ]] || die usage "no series file: $series"
+[[ -d $patches ]] || die usage "no patches directory: $patches"
 mapfile -t entries < <(sed 's/#.*//' "$series" | awk 'NF { print $1 }')
 n=${#entries[@]}
 ((n > 0)) || die usage "no patch in $series"
-[[ -f $series ]] || die usage "no series file: $series"
-[[ -d $patches ]] || die usage "no patches directory: $patches"
 matrix_config "$config"
 out_apart "$out" "$tree"
 lock_tree "$tree"

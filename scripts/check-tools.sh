@@ -66,7 +66,7 @@ bats|bats (tests)|bats --version
 debootstrap|debootstrap (tests)|debootstrap --version
 python3-aiosmtpd|aiosmtpd (tests, with Debian's python3)|/usr/bin/python3 -c 'import aiosmtpd.controller, aiosmtpd.smtp'
 util-linux|flock, unshare|flock --version && unshare --version
-sparse|sparse $PIN_SPARSE_VERSION (install-deps.sh builds it)|printf 'static __typeof_unqual__(const int) x;\nint f(void) { return x; }\n' >t.c && "$XE_STACK_CACHE/tools/sparse-$PIN_SPARSE_VERSION/sparse" t.c
+sparse|sparse built by install-deps.sh|printf 'static __typeof_unqual__(const int) x;\nint f(void) { return x; }\n' >t.c && s=${XE_STACK_SPARSE:-$XE_STACK_CACHE/tools/sparse-$PIN_SPARSE_VERSION/sparse} && "$s" t.c >o 2>&1 && ! grep -q 'error:' o
 EOF
 )
 
@@ -86,6 +86,7 @@ failed=0
 while IFS='|' read -r pkg tool cmd; do
 	mkdir "$tmp/w" && cd "$tmp/w"
 	if out=$(HOME=$tmp/w XE_STACK_CACHE=$CACHE_DIR PIN_SPARSE_VERSION=$PIN_SPARSE_VERSION \
+		XE_STACK_SPARSE=${XE_STACK_SPARSE:-} \
 		timeout 60 bash -c "$cmd" 2>&1 </dev/null); then
 		printf 'ok    %-22s %s\n' "$pkg" "$tool"
 	else
