@@ -118,9 +118,7 @@ cmd_check() {
 	if [[ ! $n =~ ^[0-9]+$ ]] || ((n < 1 || n > ${#list[@]})); then
 		die usage "no patch $n in $series (1..${#list[@]})"
 	fi
-	awk -v c="$cfg" '!/^#/ && $1 == c { found = 1 } END { exit !found }' \
-		"$REPO_DIR/config-fragments/matrix" ||
-		die usage "no config '$cfg' in config-fragments/matrix"
+	matrix_config "$cfg"
 	boot=${cfgs[0]}
 	dir=$ci_out/$(printf '%02d' "$n")-$cfg
 	# Sparse runs in the first pipeline config, as in the local pipeline;

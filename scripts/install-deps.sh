@@ -21,9 +21,9 @@ PACKAGES=(
 	debhelper openssl libdw-dev lsb-release git-email
 	# Debian's git-email only recommends the Perl modules git send-email
 	# loads at run time: addresses (Mail::Address, Email::Valid), SMTP
-	# authentication (Authen::SASL; Digest::HMAC for CRAM-MD5) and TLS (IO::Socket::SSL; bookworm's
-	# Net::SMTP does SSL itself). With --no-install-recommends they must
-	# be named here.
+	# authentication (Authen::SASL; Digest::HMAC for CRAM-MD5) and TLS
+	# (IO::Socket::SSL; bookworm's Net::SMTP does SSL itself). With
+	# --no-install-recommends they must be named here.
 	libmailtools-perl libemail-valid-perl libauthen-sasl-perl
 	libio-socket-ssl-perl libdigest-hmac-perl
 	# Only recommended by gcc, git and dpkg-dev, and needed: C library
