@@ -2,6 +2,8 @@
 # Shared by the bats files: where things are, and how to read a run.
 
 REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# `run !` (a command that must fail, checked on any line) needs 1.5.
+bats_require_minimum_version 1.5.0
 FIXTURES=$REPO/tests/fixtures
 CACHE=${XE_STACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xe-stack}
 # Runs of the real pipeline keep their output here for inspection.

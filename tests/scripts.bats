@@ -75,7 +75,7 @@ load helpers
 	run "$REPO/scripts/make-config.sh" "$src" "$BATS_TEST_TMPDIR/ok" xe-nosvm
 	[ "$status" -eq 0 ]
 	grep -q '^CONFIG_DRM_XE=m$' "$BATS_TEST_TMPDIR/ok/.config"
-	! grep -q '^CONFIG_DRM_XE_GPUSVM=' "$BATS_TEST_TMPDIR/ok/.config"
+	run ! grep -q '^CONFIG_DRM_XE_GPUSVM=' "$BATS_TEST_TMPDIR/ok/.config"
 }
 
 @test "warning keys ignore line numbers and the tree's path" {

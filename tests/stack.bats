@@ -10,7 +10,7 @@ load helpers
 	printf '%s\n' "$output" >"$RUNS/stack.console"
 	cat "$RUNS/stack/report.txt" || true
 	[ "$status" -eq 0 ]
-	! grep -qP '\t(fail|warn)\t' "$RUNS/stack/results.tsv"
+	run ! grep -qP '\t(fail|warn)\t' "$RUNS/stack/results.tsv"
 	[ "$(grep -c '	apply	pass	' "$RUNS/stack/results.tsv")" -eq \
 		"$(sed 's/#.*//' "$REPO/series" | awk 'NF' | wc -l)" ]
 }

@@ -68,5 +68,5 @@ PY
 	echo "$output" | grep -E 'xe_drm|rror|arning' || true
 	[ "$status" -eq 0 ]
 	[[ $output == *"HDRTEST usr/include/drm/xe_drm.h"* ]]
-	! grep -E 'xe_drm\.h.*(error|warning)' <<<"$output"
+	run ! grep -E 'xe_drm\.h.*(error|warning)' <<<"$output"
 }
