@@ -10,7 +10,7 @@ SHELL := /bin/bash
 CACHE ?= $(or $(XE_STACK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xe-stack)
 TREE ?= $(CACHE)/tree/linux
 export QUILTRC := $(CURDIR)/scripts/quiltrc
-TESTS := tests/deps.bats tests/safety.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
+TESTS := tests/deps.bats tests/safety.bats tests/recovery.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
 	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
 	tests/bisect.bats tests/ci.bats tests/deb.bats \
 	tests/export.bats
@@ -26,9 +26,8 @@ deps: ## Install the Debian packages and build sparse (needs root or sudo)
 fetch: ## Download and verify the pinned kernel; print the pristine tree
 	scripts/fetch-kernel.sh
 
-tree: ## Prepare $(TREE) and apply the stack there with quilt push -a
-	scripts/prepare-tree.sh $(TREE)
-	cd $(TREE) && quilt push -a
+tree: ## Prepare $(TREE) and apply the stack there with quilt push -a (keeps your edits)
+	scripts/prepare-tree.sh --push $(TREE)
 	@echo "quilt tree: $(TREE) (export QUILTRC=$(QUILTRC))"
 
 check: ## The per-patch pipeline over the stack (ARGS="--keep-going" ...)

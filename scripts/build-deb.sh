@@ -58,9 +58,7 @@ fi
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
 
 # One run at a time per tree: two would pop each other's patches.
-mkdir -p "$(dirname "$tree")"
-exec 9>"$tree.lock"
-flock -n 9 || die lock "another build-deb.sh is using $tree"
+lock_worktree "$tree"
 
 # The tree: base copy, then the whole stack.
 log "[tree] preparing $tree"

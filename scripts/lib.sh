@@ -125,15 +125,57 @@ matrix_config() {
 		die usage "no config '$1' in config-fragments/matrix"
 }
 
+# cache_lock NAME: hold $CACHE_DIR/locks/NAME.lock on fd 7 until the
+# script exits, waiting for another run that holds it. Whatever the
+# holder of the lock makes under a temporary name (.unpack.*, .new.*) and
+# finds from an earlier run was left by a run killed half-way.
+cache_lock() {
+	mkdir -p "$CACHE_DIR/locks"
+	exec 7>"$CACHE_DIR/locks/$1.lock"
+	if ! flock -n 7; then
+		log "another run holds $CACHE_DIR/locks/$1.lock: waiting for it"
+		flock 7
+	fi
+}
+
+# sweep DIR GLOB: remove what an interrupted run left in DIR under names
+# matching GLOB (call with the cache_lock held). Only the tool's own
+# temporary names are given here.
+sweep() {
+	local f
+	for f in "$1"/$2; do
+		[[ -e $f ]] || continue
+		log "removing $f, left by an interrupted run"
+		chmod -R u+w "$f" 2>/dev/null || true
+		rm -rf "$f"
+	done
+}
+
 # lock_tree TREE: one pipeline run at a time on TREE and on the build dirs
 # of this cache (shared by every tree); waits for a run that holds them.
 # Holds fds 8 and 9.
 lock_tree() {
 	mkdir -p "$(dirname "$1")" "$CACHE_DIR/build"
-	exec 9>"$1.lock" 8>"$CACHE_DIR/build/.lock"
-	if ! flock -n 9 || ! flock -n 8; then
-		log "another run is using $1 or the build dirs in $CACHE_DIR/build: waiting for it"
-		flock 9
+	exec 8>"$CACHE_DIR/build/.lock"
+	lock_worktree "$1"
+	if ! flock -n 8; then
+		log "another run is using the build dirs in $CACHE_DIR/build: waiting for it"
 		flock 8
 	fi
+}
+
+# lock_worktree TREE: hold TREE.lock on fd 9, waiting for another holder;
+# every script that writes a work tree takes it. A child it runs on the
+# same tree (XE_STACK_LOCKED_TREE) shares the parent's lock.
+lock_worktree() {
+	local real
+	real=$(realpath -m "$1")
+	[[ ${XE_STACK_LOCKED_TREE:-} != "$real" ]] || return 0
+	mkdir -p "$(dirname "$real")"
+	exec 9>"$real.lock"
+	if ! flock -n 9; then
+		log "another run is using the work tree $1: waiting for it"
+		flock 9
+	fi
+	export XE_STACK_LOCKED_TREE=$real
 }

@@ -1,27 +1,42 @@
 #!/usr/bin/env bash
-# Usage: prepare-tree.sh [--force] DEST [SERIES PATCHES_DIR]
+# Usage: prepare-tree.sh [--force] [--push] DEST [SERIES PATCHES_DIR]
 #
 # Make DEST a copy of the base tree (the pinned kernel, or KERNEL_DIR /
 # KERNEL_TARBALL) with no patch applied, wired for quilt: DEST/series and
 # DEST/patches are links to SERIES and PATCHES_DIR (default: the repo's
 # own), so `quilt refresh` writes the repo's patch files in place.
 # DEST must be new, empty, or a tree this script made; it is never the
-# base tree or the repo, nor a folder that holds them.
+# base tree or the repo, nor a folder that holds them. DEST is locked
+# (DEST.lock) while it is written: a run on the same tree waits.
 #
 # The base tree is never written. DEST is reused: patches applied there are
 # popped, and only files that differ from the base are copied again (and
-# touched, so an incremental build in an O= directory sees them). Refuses
-# to run if an applied patch has changes not yet refreshed, unless --force.
+# touched, so an incremental build in an O= directory sees them). Work not
+# recorded in a patch is never thrown away: the script stops, changing
+# nothing, if an applied patch has changes not yet refreshed, if a file
+# differs from the base and no applied patch holds it, or if a push was
+# interrupted half-way (it then says how to put the files back).
+#
+#   --force   discard all of that instead (the pipeline's own trees)
+#   --push    then apply the whole series (quilt push -a), under the lock
+#   -h, --help  this text
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-force=0
-case ${1:-} in
--h | --help) usage; exit 0 ;;
---force) force=1; shift ;;
-esac
-[[ $# -eq 1 || $# -eq 3 ]] || die usage "prepare-tree.sh [--force] DEST [SERIES PATCHES_DIR] (see --help)"
+force=0 push=0
+while (($#)); do
+	case $1 in
+	-h | --help) usage; exit 0 ;;
+	--force) force=1 ;;
+	--push) push=1 ;;
+	--) shift; break ;;
+	-*) die usage "unknown option '$1' (see --help)" ;;
+	*) break ;;
+	esac
+	shift
+done
+[[ $# -eq 1 || $# -eq 3 ]] || die usage "prepare-tree.sh [--force] [--push] DEST [SERIES PATCHES_DIR] (see --help)"
 dest=$1
 series=${2:-$REPO_DIR/series}
 patches=${3:-$REPO_DIR/patches}
@@ -55,20 +70,69 @@ kept=$(realpath "$BASE_DIR")
 if holds "$real" "$kept" || holds "$kept" "$real"; then
 	die usage "DEST $dest is, holds or lies inside the base tree $kept, which is never written: give another folder"
 fi
+lock_worktree "$dest"
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
+q() { (cd "$dest" && "$@"); }
+
+# A push killed half-way: patch P made its backups in .pc/P but is not in
+# .pc/applied-patches. Its files are half patched; quilt's own rollback
+# (the one a failed push runs) puts them back as they were before.
+rollback() {
+	q /usr/share/quilt/scripts/backup-files -s -r -B ".pc/$1/" - && rm -rf "${dest:?}/.pc/$1"
+}
+if [[ -d $dest/.pc ]]; then
+	for d in "$dest"/.pc/*/; do
+		p=${d%/}
+		p=${p#"$dest/.pc/"}
+		if [[ ! -d $d ]] || grep -qxF "$p" "$dest/.pc/applied-patches" 2>/dev/null; then
+			continue
+		fi
+		if ((force)); then
+			log "patch $p was half applied by an interrupted push: rolled back"
+			rollback "$p" || die prepare "cannot roll back the half-applied patch $p in $dest"
+		else
+			die prepare "patch $p was being pushed in $dest when that push was interrupted: its files are half patched. Put them back as they were before that push, with quilt's own rollback: cd $dest && /usr/share/quilt/scripts/backup-files -r -B .pc/$p/ -  (then run this again; do not 'quilt refresh' now: the top patch would take in $p's changes)"
+		fi
+	done
+fi
+
+# Refuses, changing nothing, if unrecorded work would be lost: changes to
+# an applied patch's files not yet refreshed, and files that differ from
+# the base while no applied patch holds them (edited, added or removed by
+# hand).
+if ((force == 0)) && [[ -f $dest/.xe-stack-base && -f $dest/Makefile ]]; then
+	if [[ -d $dest/.pc ]]; then
+		while read -r p; do
+			[[ -n $p ]] || continue
+			if [[ -n $(q quilt diff -z -P "$p" 2>/dev/null) ]]; then
+				die prepare "patch $p has changes in $dest not yet refreshed: 'quilt refresh' them, or pass --force to discard them (nothing was changed)"
+			fi
+		done < <(q quilt applied 2>/dev/null || true)
+	fi
+	# Every file an applied patch touches has a backup in .pc/PATCH/.
+	unrecorded=$(rsync -rlpgoD -c -n -i --delete \
+		--exclude=/.pc --exclude=/patches --exclude=/series --exclude=/.git \
+		--exclude=/.xe-stack-base "$BASE_DIR/" "$dest/" |
+		awk '/^\*deleting / { sub(/^\*deleting +/, ""); print; next }
+			substr($1, 3, 1) != "+" { sub(/^[^ ]+ /, ""); print }' |
+		{ grep -v '/$' || true; } | while IFS= read -r f; do
+			compgen -G "$dest/.pc/*/$f" >/dev/null || printf '%s\n' "$f"
+		done)
+	if [[ -n $unrecorded ]]; then
+		if [[ $(cat "$dest/.xe-stack-base") != "base: $BASE_KIND $BASE_DIR" ]]; then
+			log "$dest was prepared from another base ($(cat "$dest/.xe-stack-base"))"
+		fi
+		die prepare "$(wc -l <<<"$unrecorded") file(s) in $dest differ from the $BASE_KIND base and no applied patch holds them, e.g. $(head -n 3 <<<"$unrecorded" | xargs): record them in a patch (quilt new, quilt add, quilt refresh) or save them, or pass --force to discard them (nothing was changed)"
+	fi
+fi
+
 # Marked first: a copy interrupted half-way is still recognised as ours.
 [[ -f $dest/.xe-stack-base ]] || printf 'base: %s %s\n' "$BASE_KIND" "$BASE_DIR" >"$dest/.xe-stack-base"
 
-# Pop what a previous run applied, keeping unrefreshed work safe.
+# Pop what a previous run applied (checked above, or --force).
 if [[ -d $dest/.pc ]]; then
-	while read -r p; do
-		[[ -n $p ]] || continue
-		if ((force == 0)) && [[ -n $(cd "$dest" && quilt diff -z -P "$p" 2>/dev/null) ]]; then
-			die prepare "patch $p has changes in $dest not yet refreshed: 'quilt refresh' them or pass --force"
-		fi
-	done < <(cd "$dest" && { quilt applied 2>/dev/null || true; })
-	(cd "$dest" && quilt pop -a -f -q >/dev/null 2>&1) || true
+	q quilt pop -a -f -q >/dev/null 2>&1 || true
 	rm -rf "$dest/.pc"
 fi
 
@@ -81,3 +145,12 @@ ln -sfn "$patches" "$dest/patches"
 ln -sfn "$series" "$dest/series"
 printf 'base: %s %s\n' "$BASE_KIND" "$BASE_DIR" >"$dest/.xe-stack-base"
 log "prepared $dest ($(grep -c . <<<"$changed" || true) paths copied from the $BASE_KIND base)"
+((push)) || exit 0
+n=$(grep -c '^[^#[:space:]]' "$series" || true)
+((n > 0)) || die apply "$series names no patch"
+rc=0
+q quilt push -a -q >&2 || rc=$?
+if ((rc != 0)); then
+	die apply "patch $(q quilt next 2>/dev/null || echo '?') does not apply on $dest (series $series): see quilt's message above; $(q quilt applied 2>/dev/null | wc -l) of $n patches are applied"
+fi
+log "applied $n patches in $dest"
