@@ -6,7 +6,14 @@
 # apt is configured with (XE_STACK_MIRROR overrides it), both SHA256 sums
 # are verified, and the tree is unpacked read-only under
 # $XE_STACK_CACHE (default ~/.cache/xe-stack). A second run downloads
-# nothing and only prints the path.
+# nothing and only prints the path; a tree unpacked from another pin.conf
+# SHA256 is unpacked again.
+#
+# Runs take a lock (locks/fetch.lock in the cache): a second one waits,
+# then finds the work done. What a run killed half-way left (pristine/
+# .unpack.*, downloads/*.part) is removed by the next. A transfer that
+# stalls (under 1 KiB/s for XE_STACK_STALL_SECS, default 60 s) fails
+# with a [network] error, as does a mirror not answering in 20 s.
 #
 #   --tarball FILE  unpack a kernel tarball of your own instead (unverified)
 #   --uri           print the download URI and exit
@@ -20,6 +27,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 MIN_FREE_KB=${XE_STACK_MIN_FREE_KB:-$((4 * 1024 * 1024))}
+STALL_SECS=${XE_STACK_STALL_SECS:-60}
+[[ $STALL_SECS =~ ^[1-9][0-9]*$ ]] || die usage "XE_STACK_STALL_SECS=$STALL_SECS is not a number of seconds"
 
 check_disk() {
 	local free
@@ -27,6 +36,19 @@ check_disk() {
 	free=$(df -Pk "$CACHE_DIR" | awk 'NR == 2 { print $4 }')
 	((free >= MIN_FREE_KB)) ||
 		die disk "$CACHE_DIR has $((free / 1024)) MiB free; unpacking needs $((MIN_FREE_KB / 1024)) MiB"
+}
+
+# Temporary paths of this run, removed if it fails or is interrupted.
+tmps=()
+trap 'rm -rf "${tmps[@]}" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM HUP
+
+# locked: one fetch at a time; clear what a killed one left.
+locked() {
+	cache_lock fetch
+	mkdir -p "$CACHE_DIR/downloads" "$CACHE_DIR/pristine"
+	sweep "$CACHE_DIR/pristine" '.unpack.*'
+	sweep "$CACHE_DIR/downloads" '*.part'
 }
 
 verify() { # FILE SHA256 WHAT: a file that does not match is removed
@@ -41,10 +63,16 @@ verify() { # FILE SHA256 WHAT: a file that does not match is removed
 download() { # URI DEST
 	local rc=0
 	log "downloading $1"
-	curl -fsSL --retry 2 --connect-timeout 20 -o "$2.part" "$1" || rc=$?
+	tmps+=("$2.part")
+	curl -fsSL --retry 2 --connect-timeout 20 --speed-limit 1024 --speed-time "$STALL_SECS" \
+		-o "$2.part" "$1" || rc=$?
 	case $rc in
 	0) mv "$2.part" "$2" ;;
-	5 | 6 | 7 | 28 | 35 | 56)
+	28)
+		die network "the transfer of $1 stalled: under 1 KiB/s for $STALL_SECS s, 3 tries (curl exit 28): is the mirror or the network down?" ;;
+	23)
+		die disk "not enough space in $(dirname "$2") for $1 (curl could not write; $(free_mib "$2") MiB free)" ;;
+	5 | 6 | 7 | 35 | 56)
 		rm -f "$2.part"
 		die network "cannot reach the mirror for $1 (curl exit $rc): is the network up?" ;;
 	22)
@@ -62,27 +90,43 @@ unpack_tar() {
 	local tmp top
 	check_disk
 	tmp=$(mktemp -d "$CACHE_DIR/pristine/.unpack.XXXXXX")
+	tmps+=("$tmp")
 	log "unpacking $1"
-	tar -xf "$1" -C "$tmp" || { rm -rf "$tmp"; die unpack "tar failed on $1"; }
+	if ! tar -xf "$1" -C "$tmp"; then
+		disk_left "$tmp" "unpacking $1"
+		die unpack "tar failed on $1"
+	fi
 	top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d)
 	[[ -n $top && $(wc -l <<<"$top") -eq 1 && -f $top/Makefile ]] ||
 		{ rm -rf "$tmp"; die unpack "$1 does not hold one kernel source directory"; }
 	chmod -R a-w "$top"
-	mv "$top" "$2"
+	mv -T "$top" "$2"
 	rmdir "$tmp"
+}
+
+# pristine_ok: the pristine tree is there, unpacked from pin.conf's tarball.
+pristine_ok() {
+	[[ -f $PRISTINE_DIR/.xe-stack-pristine &&
+		$(cat "$PRISTINE_DIR/.xe-stack-pristine") == "$PIN_VERSION $PIN_TARBALL_SHA256" ]]
 }
 
 fetch_pinned() {
 	local deb="$PIN_PACKAGE"_"$PIN_VERSION"_all.deb dl="$CACHE_DIR/downloads"
 	local mirror tarball
-	if [[ -f $PRISTINE_DIR/.xe-stack-pristine ]]; then
+	if pristine_ok; then
 		printf '%s\n' "$PRISTINE_DIR"
 		return
 	fi
 	need curl curl
 	need dpkg-deb dpkg
 	need xz xz-utils
-	mkdir -p "$dl" "$CACHE_DIR/pristine"
+	locked
+	if pristine_ok; then
+		printf '%s\n' "$PRISTINE_DIR"
+		return
+	fi
+	[[ ! -f $PRISTINE_DIR/.xe-stack-pristine ]] ||
+		log "$PRISTINE_DIR was unpacked from another tarball ($(cat "$PRISTINE_DIR/.xe-stack-pristine")): unpacking pin.conf's again"
 	if [[ ! -f $dl/$deb ]]; then
 		mirror=$(apt_mirror)
 		[[ -n $mirror ]] ||
@@ -93,9 +137,11 @@ fetch_pinned() {
 	tarball="$dl/$(basename "$PIN_TARBALL")"
 	if [[ ! -f $tarball ]]; then
 		check_disk
-		dpkg-deb --fsys-tarfile "$dl/$deb" |
-			tar -xO "./$PIN_TARBALL" >"$tarball.part" ||
+		tmps+=("$tarball.part")
+		if ! dpkg-deb --fsys-tarfile "$dl/$deb" | tar -xO "./$PIN_TARBALL" >"$tarball.part"; then
+			disk_left "$tarball.part" "extracting $PIN_TARBALL"
 			die unpack "$deb does not contain $PIN_TARBALL"
+		fi
 		mv "$tarball.part" "$tarball"
 	fi
 	verify "$tarball" "$PIN_TARBALL_SHA256" "tarball"
@@ -118,7 +164,9 @@ fetch_debian_config() {
 	need curl curl
 	need dpkg-deb dpkg
 	need xz xz-utils
-	mkdir -p "$dl" "$dest"
+	locked
+	mkdir -p "$dest"
+	sweep "$dest" '*.part'
 	if [[ ! -f $dl/$deb ]]; then
 		mirror=$(apt_mirror)
 		[[ -n $mirror ]] ||
@@ -141,8 +189,8 @@ fetch_tarball() {
 	[[ -f $1 ]] || die base "no such tarball: $1"
 	sum=$(sha256sum "$1" | cut -c1-16)
 	dest="$CACHE_DIR/pristine/tarball-$sum"
+	[[ -f $dest/.xe-stack-pristine ]] || locked
 	if [[ ! -f $dest/.xe-stack-pristine ]]; then
-		mkdir -p "$CACHE_DIR/pristine"
 		[[ -d $dest ]] && chmod -R u+w "$dest" && rm -rf "$dest"
 		unpack_tar "$1" "$dest"
 		chmod u+w "$dest"

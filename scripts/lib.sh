@@ -39,6 +39,23 @@ need() {
 		die tools "'$1' not found: install the Debian package '$2'"
 }
 
+# free_mib PATH: MiB free on the file system that holds PATH (or the
+# nearest folder above it that exists).
+free_mib() {
+	local p=$1
+	until [[ -e $p ]]; do p=$(dirname "$p"); done
+	df -Pk "$p" | awk 'NR == 2 { print int($4 / 1024) }'
+}
+
+# disk_left PATH WHAT: after a failed write to PATH, fail with a [disk]
+# error if its file system is (nearly) full, as the likely cause.
+disk_left() {
+	local free
+	free=$(free_mib "$1")
+	((free >= 64)) ||
+		die disk "not enough space in $(dirname "$1") for $2 ($free MiB free): free some, or point XE_STACK_CACHE elsewhere"
+}
+
 # The first plain (not -updates/-security/-backports) Debian suite apt uses.
 apt_mirror() {
 	if [[ -n ${XE_STACK_MIRROR:-} ]]; then

@@ -110,8 +110,9 @@ if ((force == 0)) && [[ -f $dest/.xe-stack-base && -f $dest/Makefile ]]; then
 			fi
 		done < <(q quilt applied 2>/dev/null || true)
 	fi
-	# Every file an applied patch touches has a backup in .pc/PATCH/.
-	unrecorded=$(rsync -rlpgoD -c -n -i --delete \
+	# Content and type only: modes differ (the base is read-only). Every
+	# file an applied patch touches has a backup in .pc/PATCH/.
+	unrecorded=$(rsync -rlD -c -n -i --delete \
 		--exclude=/.pc --exclude=/patches --exclude=/series --exclude=/.git \
 		--exclude=/.xe-stack-base "$BASE_DIR/" "$dest/" |
 		awk '/^\*deleting / { sub(/^\*deleting +/, ""); print; next }

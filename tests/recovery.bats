@@ -20,11 +20,11 @@ setup() {
 	mkdir -p "$s/work"
 	cp -r "$k" "$s/work/a" && cp -r "$k" "$s/work/b"
 	sed -i 's/int a;/int a1;/' "$s/work/b/drivers/gpu/drm/xe/xe_vm.c"
-	(cd "$s/work" && diff -u a/drivers/gpu/drm/xe/xe_vm.c b/drivers/gpu/drm/xe/xe_vm.c >../one.patch || true)
+	cd "$s/work" && { diff -u a/drivers/gpu/drm/xe/xe_vm.c b/drivers/gpu/drm/xe/xe_vm.c >../one.patch || true; }
 	cp "$s/work/b/drivers/gpu/drm/xe/xe_vm.c" "$s/work/a/drivers/gpu/drm/xe/xe_vm.c"
 	sed -i 's/int c;/int c2;/' "$s/work/b/drivers/gpu/drm/xe/xe_vm.c"
-	(cd "$s/work" && diff -u a/drivers/gpu/drm/xe/xe_vm.c b/drivers/gpu/drm/xe/xe_vm.c >../two.patch || true)
-	rm -rf "$s/work"
+	{ diff -u a/drivers/gpu/drm/xe/xe_vm.c b/drivers/gpu/drm/xe/xe_vm.c >../two.patch || true; }
+	cd "$d" && rm -rf "$s/work"
 	printf 'one.patch\ntwo.patch\n' >"$s/series"
 	tree=$d/tree
 	export QUILTRC=$REPO/scripts/quiltrc
@@ -97,4 +97,89 @@ prepare() {
 	[ -e "$d/released" ]
 	[ "$(cd "$tree" && quilt top)" = two.patch ]
 	[ "$tree/drivers/gpu/drm/xe/xe_vm.c" -nt "$d/released" ]
+}
+
+# fake_pin: a linux-source .deb of a tiny tree, served by a fake mirror on
+# loopback, and a pin.conf naming it (XE_STACK_PIN_FILE). Sets $mirror_dir.
+fake_pin() {
+	local w=$BATS_TEST_TMPDIR/pin pool deb tarball
+	. "$REPO/pin.conf"
+	mkdir -p "$w/pkg/DEBIAN" "$w/pkg/usr/src" "$w/src/$PIN_TOPDIR/drivers/gpu/drm/xe"
+	echo 'all:' >"$w/src/$PIN_TOPDIR/Makefile"
+	echo 'int bo;' >"$w/src/$PIN_TOPDIR/drivers/gpu/drm/xe/xe_bo.c"
+	tarball=$w/pkg/$PIN_TARBALL
+	tar -cJf "$tarball" -C "$w/src" "$PIN_TOPDIR"
+	printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n' \
+		"$PIN_PACKAGE" "$PIN_VERSION" >"$w/pkg/DEBIAN/control"
+	mirror_dir=$w/mirror
+	pool=$mirror_dir/$PIN_POOL_DIR
+	mkdir -p "$pool"
+	deb=$pool/${PIN_PACKAGE}_${PIN_VERSION}_all.deb
+	dpkg-deb -Zxz --build "$w/pkg" "$deb" >/dev/null
+	sed -e "s/^PIN_DEB_SHA256=.*/PIN_DEB_SHA256=$(sha256sum "$deb" | cut -d' ' -f1)/" \
+		-e "s/^PIN_TARBALL_SHA256=.*/PIN_TARBALL_SHA256=$(sha256sum "$tarball" | cut -d' ' -f1)/" \
+		"$REPO/pin.conf" >"$w/pin.conf"
+	export XE_STACK_PIN_FILE=$w/pin.conf
+	unset KERNEL_DIR
+}
+
+# mirror [--stall]: start the fake mirror; sets XE_STACK_MIRROR.
+mirror() {
+	local pf=$BATS_TEST_TMPDIR/port
+	rm -f "$pf"
+	/usr/bin/python3 "$REPO/tests/data/fake-mirror.py" "$@" "$pf" "${mirror_dir:-.}" 2>"$BATS_TEST_TMPDIR/mirror.log" 3>&- &
+	mirror_pid=$!
+	for _ in $(seq 50); do [[ -s $pf ]] && break; sleep 0.1; done
+	XE_STACK_MIRROR=http://127.0.0.1:$(cat "$pf")
+	export XE_STACK_MIRROR
+}
+
+teardown() {
+	[[ -z ${mirror_pid:-} ]] || kill "$mirror_pid" 2>/dev/null || true
+}
+
+@test "fetch: a mirror that accepts and sends nothing fails with a network error" {
+	fake_pin
+	mirror --stall
+	export XE_STACK_STALL_SECS=2
+	start=$SECONDS
+	run timeout 120 "$REPO/scripts/fetch-kernel.sh"
+	[ "$status" -eq 1 ]
+	[[ $output == *"error: [network] the transfer of $XE_STACK_MIRROR/"*"stalled"* ]]
+	((SECONDS - start < 60))
+	[ -z "$(find "$XE_STACK_CACHE" -name '*.part')" ]
+}
+
+@test "fetch: two at once on an empty cache give one clean tree" {
+	fake_pin
+	mirror
+	"$REPO/scripts/fetch-kernel.sh" >"$d/one" 2>&1 &
+	one=$!
+	"$REPO/scripts/fetch-kernel.sh" >"$d/two" 2>&1 &
+	wait "$one" && wait $!
+	p=$(tail -n 1 "$d/one")
+	[ "$p" = "$(tail -n 1 "$d/two")" ]
+	[ "$(cd "$p" && find . | LC_ALL=C sort | xargs)" = ". ./.xe-stack-pristine ./Makefile ./drivers ./drivers/gpu ./drivers/gpu/drm ./drivers/gpu/drm/xe ./drivers/gpu/drm/xe/xe_bo.c" ]
+	[ -z "$(find "$XE_STACK_CACHE/pristine" -maxdepth 1 -name '.unpack.*')" ]
+}
+
+@test "fetch: what a killed fetch left is removed; a pin with another SHA256 is unpacked again" {
+	fake_pin
+	mirror
+	run "$REPO/scripts/fetch-kernel.sh"
+	[ "$status" -eq 0 ]
+	p=${lines[-1]}
+	# kill -9 half-way through an unpack, and through a download.
+	mkdir -p "$XE_STACK_CACHE/pristine/.unpack.AbC123/linux/big"
+	echo x >"$XE_STACK_CACHE/pristine/.unpack.AbC123/linux/big/f"
+	chmod -R a-w "$XE_STACK_CACHE/pristine/.unpack.AbC123/linux"
+	echo x >"$XE_STACK_CACHE/downloads/some.deb.part"
+	# The pin now names another tarball than the tree was unpacked from.
+	sed -i 's/^PIN_TARBALL_SHA256=.*/PIN_TARBALL_SHA256=0000/' "$XE_STACK_PIN_FILE"
+	run "$REPO/scripts/fetch-kernel.sh"
+	[ "$status" -eq 1 ]
+	[[ $output == *"was unpacked from another tarball"* ]]
+	[[ $output == *"error: [checksum] tarball"*"pin.conf expects 0000"* ]]
+	[ ! -e "$XE_STACK_CACHE/pristine/.unpack.AbC123" ]
+	[ ! -e "$XE_STACK_CACHE/downloads/some.deb.part" ]
 }
