@@ -16,9 +16,9 @@ args=()
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
-	--cold) cold=$2; shift ;;
-	--touched) touched=$2; shift ;;
-	--unchanged) unchanged=$2; shift ;;
+	--cold) optval "$@"; cold=$2; shift ;;
+	--touched) optval "$@"; touched=$2; shift ;;
+	--unchanged) optval "$@"; unchanged=$2; shift ;;
 	*) args+=("$1") ;;
 	esac
 	shift

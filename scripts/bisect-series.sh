@@ -9,7 +9,8 @@
 # ceil(log2(n)) more checks find the first failing k. Builds reuse the
 # pipeline's build dir of the config (incremental, ccache). Prints
 # "first bad patch: NN NAME" and exits 0; exits 1 when the check already
-# fails on the base, passes with the whole series, or cannot tell.
+# fails on the base, passes with the whole series, or cannot tell; 2 on a
+# usage error.
 #
 #   --stage build      the build of CONFIG fails, or has a W=1 compiler
 #                      warning the base does not have (the files the series
@@ -48,12 +49,12 @@ cmd=()
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
-	--stage) stage=$2; shift ;;
-	--config) config=$2; shift ;;
-	--series) series=$2; shift ;;
-	--patches) patches=$2; shift ;;
-	--tree) tree=$2; shift ;;
-	--out) out=$2; shift ;;
+	--stage) optval "$@"; stage=$2; shift ;;
+	--config) optval "$@"; config=$2; shift ;;
+	--series) optval "$@"; series=$2; shift ;;
+	--patches) optval "$@"; patches=$2; shift ;;
+	--tree) optval "$@"; tree=$2; shift ;;
+	--out) optval "$@"; out=$2; shift ;;
 	--) shift; cmd=("$@"); break ;;
 	*) die usage "unknown option '$1' (see --help)" ;;
 	esac
@@ -67,11 +68,8 @@ esac
 [[ -n $config ]] || config=$(awk '!/^#/ && $2 == "pipeline" { print $1; exit }' "$REPO_DIR/config-fragments/matrix")
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
 
-[[ -f $series ]] || die usage "no series file: $series"
-[[ -d $patches ]] || die usage "no patches directory: $patches"
-mapfile -t entries < <(sed 's/#.*//' "$series" | awk 'NF { print $1 }')
+read_series "$series" "$patches"
 n=${#entries[@]}
-((n > 0)) || die usage "no patch in $series"
 matrix_config "$config"
 out_apart "$out" "$tree"
 lock_tree "$tree"

@@ -9,7 +9,8 @@
 # Warnings already present before the patch do not count: the base is
 # built (and booted) first and only what a patch adds fails it. Prints one
 # line per patch and stage, keeps every log, writes OUT/results.tsv and the
-# report (report.txt, .md, .json, junit.xml); exits 1 if any stage failed.
+# report (report.txt, .md, .json, junit.xml); exits 1 if any stage failed,
+# 2 on a usage error.
 #
 # Results of patches that passed are cached, keyed by the base, the
 # pipeline's own files (pipeline_files), the configs and the content of
@@ -77,18 +78,18 @@ while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--pipeline-files) pipeline_files; exit 0 ;;
-	--series) series=$2; shift ;;
-	--patches) patches=$2; shift ;;
-	--configs) configs=$2; shift ;;
-	--sparse-config) sparse_config=$2; shift ;;
-	--sparse-scope) sparse_scope+=("$2"); shift ;;
-	--out) out=$2; shift ;;
-	--tree) tree=$2; shift ;;
+	--series) optval "$@"; series=$2; shift ;;
+	--patches) optval "$@"; patches=$2; shift ;;
+	--configs) optval "$@"; configs=$2; shift ;;
+	--sparse-config) optval "$@"; sparse_config=$2; shift ;;
+	--sparse-scope) optval "$@"; sparse_scope+=("$2"); shift ;;
+	--out) optval "$@"; out=$2; shift ;;
+	--tree) optval "$@"; tree=$2; shift ;;
 	--keep-going) keep_going=1 ;;
-	--boot-config) boot_config=$2; shift ;;
+	--boot-config) optval "$@"; boot_config=$2; shift ;;
 	--no-boot) boot_config=none ;;
-	--from) from=$2; shift ;;
-	--only) from=$2 only=$2; shift ;;
+	--from) optval "$@"; from=$2; shift ;;
+	--only) optval "$@"; from=$2 only=$2; shift ;;
 	--no-cache) use_cache=0 ;;
 	*) die usage "unknown option '$1' (see --help)" ;;
 	esac
@@ -100,13 +101,9 @@ sparse_config=${sparse_config:-${configs[0]}}
 boot_config=${boot_config:-${configs[0]}}
 ((${#sparse_scope[@]})) || sparse_scope=(drivers/gpu/drm/)
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
-[[ -f $series ]] || die usage "no series file: $series"
-[[ -d $patches ]] || die usage "no patches directory: $patches"
+read_series "$series" "$patches"
 series=$(cd "$(dirname "$series")" && pwd)/$(basename "$series")
 patches=$(cd "$patches" && pwd)
-# The series: first word of each line, comments and blank lines ignored.
-mapfile -t entries < <(sed 's/#.*//' "$series" | awk 'NF { print $1 }')
-((${#entries[@]})) || die usage "no patch in $series"
 if [[ -n $from ]]; then
 	if [[ ! $from =~ ^[0-9]+$ ]] || ((10#$from < 1 || 10#$from > ${#entries[@]})); then
 		die usage "--from/--only: no patch '$from' in $series (1..${#entries[@]})"
@@ -274,7 +271,7 @@ baseline() {
 	mkdir -p "$build"
 	"$REPO_DIR/scripts/make-config.sh" "$tree" "$build" "$cfg" 2>/dev/null
 	# Bump BASELINE_FORMAT when what a baseline holds changes.
-	id="format=$BASELINE_FORMAT $(cat "$tree/.xe-stack-base") $(sha256sum "$build/.config" "$REPO_DIR/scripts/warnings.awk" | cut -c1-16 | xargs)"
+	id="format=$BASELINE_FORMAT $base_ident $(sha256sum "$build/.config" "$REPO_DIR/scripts/warnings.awk" | cut -c1-16 | xargs)"
 	stored=$build/.xe-stack-baseline
 	if [[ ! -f $stored || $(head -n1 "$stored") != "$id" ]]; then
 		log "$cfg: no baseline for this base and config: full build"
@@ -287,9 +284,10 @@ baseline() {
 	[[ $(awk -F'\t' -v s="build:$cfg" '$3 == s { print $4 }' "$results") == pass ]] ||
 		die baseline "the $base_label does not build in $cfg: see $out/logs/00-build-$cfg.log"
 	# Only a build of the base itself is stored as the base's baseline.
+	# A cold build saw every warning; an incremental one adds the stored.
 	if [[ -n $cold && -z $ref ]]; then
 		{ echo "$id"; cat "$out/state/$cfg.cc"; } >"$stored"
-	else
+	elif [[ -z $cold ]]; then
 		tail -n +2 "$stored" | sort -u -o "$out/state/$cfg.cc" - "$out/state/$cfg.cc"
 	fi
 	[[ $cfg == "$sparse_config" ]] || return 0
@@ -314,15 +312,14 @@ done
 # Cache keys: key[0] for the base, key[k] for the base plus patches 1..k.
 cache_root=$CACHE_DIR/results
 keys=()
+base_ident=
 cache_keys() {
-	local id k=0 f
+	local k=0 f
 	base_tree
-	id=$(base_id)
-	if [[ -z $id || $use_cache == 0 ]]; then
-		return
-	fi
+	base_ident=$(base_id)
+	((use_cache)) || return 0
 	keys[0]=$({
-		echo "$id"
+		echo "$base_ident"
 		echo "$tree ${configs[*]} sparse=$sparse_config ${sparse_scope[*]} boot=$boot_config"
 		{ pipeline_files; find config-fragments kunit-configs -type f; } |
 			LC_ALL=C sort | tr '\n' '\0' | (cd "$REPO_DIR" && xargs -0 cat)

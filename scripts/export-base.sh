@@ -14,6 +14,11 @@
 # every machine. The repository is built under a temporary name and
 # renamed when complete: an interrupted run starts again.
 #
+# One run at a time (locks/git.lock in the cache; export-series.sh holds
+# it for all of its run). What a run killed half-way left is cleared by
+# the next: a half-built repository (git/.new.*) and the lock files of a
+# killed git (.git/index.lock and the like) that no process holds open.
+#
 # KERNEL_DIR, a git checkout: cloned once with `git clone --shared` into
 # $XE_STACK_CACHE/git/user-HASH, and fetched from again on every run; the
 # base is the user's HEAD commit (changes not committed there are not part
@@ -37,6 +42,9 @@ case ${1:-} in
 *) die usage "unknown argument '$1' (see --help)" ;;
 esac
 need git git
+cache_lock git
+mkdir -p "$CACHE_DIR/git"
+sweep "$CACHE_DIR/git" '.new.*'
 
 # git with no system or user config: the commits and the mails must not
 # depend on the machine. The identity is the project's.
@@ -49,7 +57,7 @@ GIT_DIR_ROOT="$CACHE_DIR/git"
 # of every file in it, dated by its newest file; print the commit id.
 commit_dir() {
 	local dir=$1 date tree commit
-	date=$(find "$dir" -type f -printf '%T@\n' | sort -n | tail -n 1)
+	date=$(find "$dir" -path "$dir/.git" -prune -o -type f -printf '%T@\n' | sort -n | tail -n 1)
 	date=${date%.*}
 	[[ -n $date ]] || die base "no file in $dir"
 	git -C "$dir" init -q -b xe-stack/base
@@ -65,20 +73,36 @@ commit_dir() {
 	printf '%s\n' "$commit"
 }
 
-# from_tarball TARBALL SHA256 DEST: unpack and commit, then rename to DEST.
+# imported DEST LINE: DEST's base commit exists and its message has LINE.
+imported() {
+	git -C "$1" log -1 --format=%B refs/heads/xe-stack/base 2>/dev/null | grep -qxF "$2"
+}
+
+# A half-built tree of this run, removed if it fails.
+tmp=
+trap '[[ -z $tmp ]] || rm -rf "$tmp"' EXIT
+
+# from_tarball TARBALL SHA256 DEST: unpack and commit as DEST. A DEST that
+# holds another import gets this one as a new root commit: its branches
+# and tags stay. Until the base branch moves, a run that is interrupted
+# leaves DEST to be imported again.
 from_tarball() {
-	local tmp top
-	mkdir -p "$GIT_DIR_ROOT"
+	local top
 	tmp=$(mktemp -d "$GIT_DIR_ROOT/.new.XXXXXX")
 	log "unpacking $1 into $tmp"
-	tar -xf "$1" -C "$tmp" || { rm -rf "$tmp"; die base "tar failed on $1"; }
+	tar -xf "$1" -C "$tmp" || { disk_left "$tmp" "unpacking $1"; die base "tar failed on $1"; }
 	top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d)
-	[[ -n $top && $(wc -l <<<"$top") -eq 1 && -f $top/Makefile ]] ||
-		{ rm -rf "$tmp"; die base "$1 does not hold one kernel source directory"; }
-	commit_dir "$top" "Import $(basename "$1")" \
+	[[ -n $top && $(wc -l <<<"$top") -eq 1 && -f $top/Makefile && -d $top/drivers/gpu/drm/xe ]] ||
+		die base "$1 does not hold one kernel source directory with drivers/gpu/drm/xe"
+	if [[ -e $3 ]]; then
+		need rsync rsync
+		rsync -rlpt --delete --exclude=/.git "$top/" "$3/" ||
+			{ disk_left "$3" "importing $1"; die base "rsync $top/ $3/ failed"; }
+	else
+		mv -T "$top" "$3"
+	fi
+	commit_dir "$3" "Import $(basename "$1")" \
 		"Every file of the tarball with SHA256 $2, as is." >/dev/null
-	mv "$top" "$3"
-	rmdir "$tmp"
 }
 
 # The pinned tarball, verified: fetch-kernel.sh keeps it in downloads/.
@@ -124,27 +148,40 @@ from_user_git() {
 if [[ -n ${KERNEL_DIR:-} ]]; then
 	base_tree
 	dest="$GIT_DIR_ROOT/user-$(printf '%s' "$BASE_DIR" | sha256sum | cut -c1-12)"
+	[[ ! -d $dest/.git ]] || clear_git_locks "$dest/.git"
 	if git -C "$BASE_DIR" rev-parse --show-toplevel >/dev/null 2>&1; then
 		[[ $(cd "$(git -C "$BASE_DIR" rev-parse --show-toplevel)" && pwd) == "$BASE_DIR" ]] ||
 			die base "KERNEL_DIR=$BASE_DIR is inside a git repository but not its top"
 		from_user_git "$BASE_DIR" "$dest"
-	elif [[ ! -d $dest/.git ]]; then
-		need rsync rsync
-		mkdir -p "$GIT_DIR_ROOT"
-		tmp=$(mktemp -d "$GIT_DIR_ROOT/.new.XXXXXX")
-		rsync -rlpt --exclude=/.git --exclude=/.pc --exclude=/.xe-stack-pristine "$BASE_DIR/" "$tmp/linux/"
-		commit_dir "$tmp/linux" "Import $BASE_DIR" "Every file of the tree, as is." >/dev/null
-		mv "$tmp/linux" "$dest"
-		rmdir "$tmp"
+	else
+		# Committed again whenever the tree changes (lib.sh tree_stamp).
+		stamp="Tree stamp: $(tree_stamp "$BASE_DIR")"
+		if ! imported "$dest" "$stamp"; then
+			need rsync rsync
+			[[ ! -d $dest/.git ]] || log "KERNEL_DIR=$BASE_DIR changed since $dest was made from it: committing it again"
+			mkdir -p "$dest"
+			rsync -rlpt --delete --exclude=/.git --exclude=/.pc --exclude=/patches --exclude=/series \
+				--exclude=/.xe-stack-pristine "$BASE_DIR/" "$dest/" ||
+				{ disk_left "$dest" "a copy of KERNEL_DIR"; die base "rsync $BASE_DIR/ $dest/ failed"; }
+			commit_dir "$dest" "Import $BASE_DIR" "Every file of the tree, as is."$'\n\n'"$stamp" >/dev/null
+		fi
 	fi
 elif [[ -n ${KERNEL_TARBALL:-} ]]; then
 	[[ -f $KERNEL_TARBALL ]] || die base "no such tarball: $KERNEL_TARBALL"
 	sum=$(sha256sum "$KERNEL_TARBALL" | cut -d' ' -f1)
 	dest="$GIT_DIR_ROOT/tarball-${sum:0:16}"
-	[[ -d $dest/.git ]] || from_tarball "$KERNEL_TARBALL" "$sum" "$dest"
+	[[ ! -d $dest/.git ]] || clear_git_locks "$dest/.git"
+	imported "$dest" "Every file of the tarball with SHA256 $sum, as is." ||
+		from_tarball "$KERNEL_TARBALL" "$sum" "$dest"
 else
+	# The pin's SHA256 is checked against what the repository holds: a
+	# changed pin.conf is imported again.
 	dest="$GIT_DIR_ROOT/linux"
-	[[ -d $dest/.git ]] || from_tarball "$(pinned_tarball)" "$PIN_TARBALL_SHA256" "$dest"
+	[[ ! -d $dest/.git ]] || clear_git_locks "$dest/.git"
+	if ! imported "$dest" "Every file of the tarball with SHA256 $PIN_TARBALL_SHA256, as is."; then
+		[[ ! -d $dest/.git ]] || log "$dest holds another import than pin.conf's tarball: importing that"
+		from_tarball "$(pinned_tarball)" "$PIN_TARBALL_SHA256" "$dest"
+	fi
 fi
 
 base=$(git -C "$dest" rev-parse --verify refs/heads/xe-stack/base) ||

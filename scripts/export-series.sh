@@ -121,6 +121,9 @@ if ((mail)); then
 	done
 fi
 
+# One export at a time, and no export-base.sh in between: it clears the
+# lock files a killed git left, which must not be those of a git at work.
+cache_lock git
 read -r repo base < <("$REPO_DIR/scripts/export-base.sh") || die base "export-base.sh failed"
 log "export repository $repo, base $base"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
@@ -130,13 +133,9 @@ export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=$PROJECT
 	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=$PROJECT_EMAIL
 g() { git -C "$repo" "$@"; }
 
-# One export at a time per repository.
-exec 9>"$repo/.git/xe-stack-export.lock"
-flock 9
-
 # A fresh detached checkout of the base, then git am patch by patch.
 [[ ! -d $repo/.git/rebase-apply ]] || g am --abort >/dev/null 2>&1 || true
-g checkout -q -f --detach "$base"
+g checkout -q -f --detach "$base" || die export "cannot check out the base $base in $repo (see git's message above)"
 g clean -q -f -d -x
 declare -A start=() tip=()
 for n in "${names[@]}"; do

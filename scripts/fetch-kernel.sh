@@ -60,6 +60,14 @@ verify() { # FILE SHA256 WHAT: a file that does not match is removed
 	fi
 }
 
+# stale FILE SHA256: a download kept from an earlier pin.conf is removed,
+# to be fetched again.
+stale() {
+	[[ -f $1 && $(sha256sum "$1" | cut -d' ' -f1) != "$2" ]] || return 0
+	log "$1 is not the one pin.conf names now: fetching it again"
+	rm -f "$1"
+}
+
 download() { # URI DEST
 	local rc=0
 	log "downloading $1"
@@ -97,8 +105,8 @@ unpack_tar() {
 		die unpack "tar failed on $1"
 	fi
 	top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d)
-	[[ -n $top && $(wc -l <<<"$top") -eq 1 && -f $top/Makefile ]] ||
-		{ rm -rf "$tmp"; die unpack "$1 does not hold one kernel source directory"; }
+	[[ -n $top && $(wc -l <<<"$top") -eq 1 && -f $top/Makefile && -d $top/drivers/gpu/drm/xe ]] ||
+		die unpack "$1 does not hold one kernel source directory with drivers/gpu/drm/xe"
 	chmod -R a-w "$top"
 	mv -T "$top" "$2"
 	rmdir "$tmp"
@@ -127,6 +135,7 @@ fetch_pinned() {
 	fi
 	[[ ! -f $PRISTINE_DIR/.xe-stack-pristine ]] ||
 		log "$PRISTINE_DIR was unpacked from another tarball ($(cat "$PRISTINE_DIR/.xe-stack-pristine")): unpacking pin.conf's again"
+	stale "$dl/$deb" "$PIN_DEB_SHA256"
 	if [[ ! -f $dl/$deb ]]; then
 		mirror=$(apt_mirror)
 		[[ -n $mirror ]] ||
@@ -135,6 +144,7 @@ fetch_pinned() {
 	fi
 	verify "$dl/$deb" "$PIN_DEB_SHA256" "package"
 	tarball="$dl/$(basename "$PIN_TARBALL")"
+	stale "$tarball" "$PIN_TARBALL_SHA256"
 	if [[ ! -f $tarball ]]; then
 		check_disk
 		tmps+=("$tarball.part")

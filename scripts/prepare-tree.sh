@@ -139,9 +139,14 @@ fi
 
 # Copy what differs from the base, by content: times are not copied, so a
 # rewritten file is newer than the objects an O= build made from it.
+rc=0
 changed=$(rsync -rlpgoD -c --delete --chmod=u+w --out-format='%n' \
 	--exclude=/.pc --exclude=/patches --exclude=/series --exclude=/.git \
-	--exclude=/.xe-stack-base "$BASE_DIR/" "$dest/")
+	--exclude=/.xe-stack-base "$BASE_DIR/" "$dest/") || rc=$?
+if ((rc)); then
+	disk_left "$dest" "a copy of the base tree"
+	die prepare "copying $BASE_DIR to $dest failed (rsync exit $rc; see its message above)"
+fi
 ln -sfn "$patches" "$dest/patches"
 ln -sfn "$series" "$dest/series"
 printf 'base: %s %s\n' "$BASE_KIND" "$BASE_DIR" >"$dest/.xe-stack-base"

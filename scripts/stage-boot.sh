@@ -24,8 +24,8 @@ ref=
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
-	--prev-kunit) prev=$2; shift ;;
-	--splats-ref) ref=$2; shift ;;
+	--prev-kunit) optval "$@"; prev=$2; shift ;;
+	--splats-ref) optval "$@"; ref=$2; shift ;;
 	--record) ref=--record ;;
 	-*) die usage "unknown option '$1' (see --help)" ;;
 	*) break ;;

@@ -35,7 +35,7 @@ listed_jobs() {
 		[[ $output == *Usage* ]]
 	done
 	run "$REPO/CI/job.sh" frobnicate
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] unknown command 'frobnicate'"* ]]
 }
 
@@ -116,10 +116,10 @@ listed_jobs() {
 		run "$REPO/CI/job.sh" check --dry-run 1 xe-nosvm --no-cache
 	[[ $output == *"--series $FIXTURES/clean/series --patches $FIXTURES/clean --only 1 --configs xe-nosvm --sparse-config xe-svm-debug --out $XE_STACK_CI_OUT/01-xe-nosvm --no-boot --no-cache "* ]]
 	run "$REPO/CI/job.sh" check 11 xe-nosvm
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] no patch 11"*"(1..10)"* ]]
 	run "$REPO/CI/job.sh" check 1 xe-nothing
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] no config 'xe-nothing'"* ]]
 }
 

@@ -36,3 +36,22 @@ cell() {
 first_failure() {
 	awk -F'\t' '$4 == "fail" { print $1, $3; exit }' "$RUNS/$1/results.tsv"
 }
+
+# mirror [--stall] [DIR]: start a fake Debian mirror on loopback serving
+# DIR (default $mirror_dir), or one that accepts and never answers; sets
+# XE_STACK_MIRROR. stop_mirror (in teardown) stops it.
+mirror() {
+	local pf=$BATS_TEST_TMPDIR/port stall=()
+	[[ ${1:-} != --stall ]] || { stall=(--stall); shift; }
+	rm -f "$pf"
+	/usr/bin/python3 "$REPO/tests/data/fake-mirror.py" "${stall[@]}" "$pf" "${1:-${mirror_dir:-.}}" \
+		2>"$BATS_TEST_TMPDIR/mirror.log" 3>&- &
+	mirror_pid=$!
+	for _ in $(seq 50); do [[ -s $pf ]] && break; sleep 0.1; done
+	XE_STACK_MIRROR=http://127.0.0.1:$(cat "$pf")
+	export XE_STACK_MIRROR
+}
+
+stop_mirror() {
+	[[ -z ${mirror_pid:-} ]] || kill "$mirror_pid" 2>/dev/null || true
+}

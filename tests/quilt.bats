@@ -56,7 +56,7 @@ setup() {
 	(cd "$TREE" && quilt push -a && quilt pop -a)
 	[ "$(find "$PRISTINE" -newer "$PRISTINE/.xe-stack-pristine" | wc -l)" -eq "$before" ]
 	run "$REPO/scripts/prepare-tree.sh" "$PRISTINE" "$STACK/series" "$STACK"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] DEST $PRISTINE "* ]]
 }
 

@@ -28,6 +28,7 @@ setup() {
 	printf 'one.patch\ntwo.patch\n' >"$s/series"
 	tree=$d/tree
 	export QUILTRC=$REPO/scripts/quiltrc
+	export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 }
 
 prepare() {
@@ -99,14 +100,15 @@ prepare() {
 	[ "$tree/drivers/gpu/drm/xe/xe_vm.c" -nt "$d/released" ]
 }
 
-# fake_pin: a linux-source .deb of a tiny tree, served by a fake mirror on
+# fake_pin [XE_BO_C [KIB]]: a linux-source .deb of a tiny tree (plus KIB of noise), served by a fake mirror on
 # loopback, and a pin.conf naming it (XE_STACK_PIN_FILE). Sets $mirror_dir.
 fake_pin() {
 	local w=$BATS_TEST_TMPDIR/pin pool deb tarball
 	. "$REPO/pin.conf"
 	mkdir -p "$w/pkg/DEBIAN" "$w/pkg/usr/src" "$w/src/$PIN_TOPDIR/drivers/gpu/drm/xe"
 	echo 'all:' >"$w/src/$PIN_TOPDIR/Makefile"
-	echo 'int bo;' >"$w/src/$PIN_TOPDIR/drivers/gpu/drm/xe/xe_bo.c"
+	echo "${1:-int bo;}" >"$w/src/$PIN_TOPDIR/drivers/gpu/drm/xe/xe_bo.c"
+	[[ -z ${2:-} ]] || head -c "${2}K" /dev/urandom >"$w/src/$PIN_TOPDIR/big"
 	tarball=$w/pkg/$PIN_TARBALL
 	tar -cJf "$tarball" -C "$w/src" "$PIN_TOPDIR"
 	printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n' \
@@ -123,19 +125,8 @@ fake_pin() {
 	unset KERNEL_DIR
 }
 
-# mirror [--stall]: start the fake mirror; sets XE_STACK_MIRROR.
-mirror() {
-	local pf=$BATS_TEST_TMPDIR/port
-	rm -f "$pf"
-	/usr/bin/python3 "$REPO/tests/data/fake-mirror.py" "$@" "$pf" "${mirror_dir:-.}" 2>"$BATS_TEST_TMPDIR/mirror.log" 3>&- &
-	mirror_pid=$!
-	for _ in $(seq 50); do [[ -s $pf ]] && break; sleep 0.1; done
-	XE_STACK_MIRROR=http://127.0.0.1:$(cat "$pf")
-	export XE_STACK_MIRROR
-}
-
 teardown() {
-	[[ -z ${mirror_pid:-} ]] || kill "$mirror_pid" 2>/dev/null || true
+	stop_mirror
 }
 
 @test "fetch: a mirror that accepts and sends nothing fails with a network error" {
@@ -182,4 +173,155 @@ teardown() {
 	[[ $output == *"error: [checksum] tarball"*"pin.conf expects 0000"* ]]
 	[ ! -e "$XE_STACK_CACHE/pristine/.unpack.AbC123" ]
 	[ ! -e "$XE_STACK_CACHE/downloads/some.deb.part" ]
+}
+
+# mail_stack: the fake tree's two patches as mails, one mail series.
+mail_stack() {
+	m=$d/mail.d
+	mkdir -p "$m/covers"
+	for p in one two; do
+		printf 'From: T <t@t>\nDate: Thu, 1 Jan 2026 00:00:00 +0000\nSubject: [PATCH] drm/xe: %s\n\nWhy.\n\nSigned-off-by: T <t@t>\n---\n' "$p" >"$m/$p.patch"
+		cat "$s/$p.patch" >>"$m/$p.patch"
+	done
+	printf '# mail: fake\none.patch\ntwo.patch\n' >"$m/series"
+}
+
+export_stack() {
+	run "$REPO/scripts/export-series.sh" --branch-only --series "$m/series" --patches "$m" --covers "$m/covers" --refs t
+}
+
+@test "export: the lock files of a git killed half-way are removed; one held open is left" {
+	mail_stack
+	export_stack
+	[ "$status" -eq 0 ]
+	er=${lines[-1]%%: *}
+	tip=$(git -C "$er" rev-parse t/stack)
+	# kill -9 of git am and of a ref update: their lock files stay.
+	echo x >"$er/.git/index.lock"
+	echo x >"$er/.git/refs/heads/t/fake.lock"
+	export_stack
+	[ "$status" -eq 0 ]
+	[[ $output == *"removing $er/.git/index.lock, left by a git killed half-way"* ]]
+	[ ! -e "$er/.git/index.lock" ] && [ ! -e "$er/.git/refs/heads/t/fake.lock" ]
+	[ "$(git -C "$er" rev-parse t/stack)" = "$tip" ]
+	# A git at work (here: this shell) holds its lock open: never removed.
+	exec 5>"$er/.git/index.lock"
+	export_stack
+	exec 5>&-
+	[ "$status" -eq 1 ]
+	[[ $output == *"index.lock is held open by a running process: left alone"* ]]
+	[[ $output == *"[export] cannot check out the base"* ]]
+	[ -e "$er/.git/index.lock" ]
+}
+
+@test "export-base: a killed run's half-built repository is removed; a changed KERNEL_DIR is committed again" {
+	run "$REPO/scripts/export-base.sh"
+	[ "$status" -eq 0 ]
+	read -r er base <<<"${lines[-1]}"
+	mkdir -p "$XE_STACK_CACHE/git/.new.Xy12Ab/linux"
+	echo x >"$XE_STACK_CACHE/git/.new.Xy12Ab/linux/f"
+	run "$REPO/scripts/export-base.sh"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "$er $base" ]
+	[ ! -e "$XE_STACK_CACHE/git/.new.Xy12Ab" ]
+	git -C "$er" tag t/v1 "$base"
+	echo 'int bo2;' >"$k/drivers/gpu/drm/xe/xe_bo.c"
+	run "$REPO/scripts/export-base.sh"
+	[ "$status" -eq 0 ]
+	[[ $output == *"KERNEL_DIR=$k changed since"* ]]
+	read -r er2 base2 <<<"${lines[-1]}"
+	[ "$er2" = "$er" ] && [ "$base2" != "$base" ]
+	[ "$(git -C "$er" show "$base2:drivers/gpu/drm/xe/xe_bo.c")" = 'int bo2;' ]
+	# The earlier base stays, with what was tagged on it.
+	[ "$(git -C "$er" rev-parse t/v1)" = "$base" ]
+}
+
+@test "base id: follows a KERNEL_DIR edit, and the pinned repository follows pin.conf" {
+	bid() { bash -c ". '$REPO/scripts/lib.sh' && base_tree && base_id"; }
+	a=$(bid)
+	b=$(bid)
+	[ "$a" = "$b" ]
+	echo 'int bo;' >>"$k/drivers/gpu/drm/xe/xe_bo.c"
+	[ "$(bid)" != "$a" ]
+	touch -d @0 "$k/Makefile"
+	c=$(bid)
+	[ "$c" != "$a" ]
+	# The pin: a second tarball for the same version.
+	fake_pin
+	mirror
+	run "$REPO/scripts/export-base.sh"
+	[ "$status" -eq 0 ]
+	read -r er base <<<"${lines[-1]}"
+	stop_mirror
+	fake_pin 'int bo3;'
+	mirror
+	run "$REPO/scripts/export-base.sh"
+	[ "$status" -eq 0 ]
+	[[ $output == *"holds another import than pin.conf's tarball"* ]]
+	read -r er2 base2 <<<"${lines[-1]}"
+	[ "$er2" = "$er" ] && [ "$base2" != "$base" ]
+	[ "$(git -C "$er" show "$base2:drivers/gpu/drm/xe/xe_bo.c")" = 'int bo3;' ]
+}
+
+@test "bad input: a missing patch, CRLF line ends, no patch, an option without its value" {
+	cs() { run "$REPO/scripts/check-series.sh" --out "$d/out" --tree "$d/t" "$@"; }
+	bs() { run "$REPO/scripts/bisect-series.sh" --out "$d/out" --tree "$d/t" "$@"; }
+	printf 'one.patch\nnosuch.patch\n' >"$s/missing"
+	cs --series "$s/missing" --patches "$s"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[series] patch 2 of $s/missing, nosuch.patch, is not in $s"* ]]
+	bs --series "$s/missing" --patches "$s" -- true
+	[ "$status" -eq 1 ]
+	[[ $output == *"[series] patch 2 of $s/missing, nosuch.patch, is not in $s"* ]]
+	printf 'one.patch\r\ntwo.patch\r\n' >"$s/crlf"
+	cs --series "$s/crlf" --patches "$s"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[series] $s/crlf has CRLF line ends (line 1)"* ]]
+	printf '# nothing yet\n' >"$s/empty"
+	cs --series "$s/empty" --patches "$s"
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] no patch in $s/empty"* ]]
+	[ ! -e "$d/t" ] && [ ! -e "$XE_STACK_CACHE/build" ]
+	for o in --series --only --configs --out; do
+		run "$REPO/scripts/check-series.sh" "$o"
+		[ "$status" -eq 2 ]
+		[[ $output == *"[usage] $o needs a value (see --help)"* ]]
+	done
+	run "$REPO/scripts/bisect-series.sh" --stage
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] --stage needs a value"* ]]
+	cs --configs nosuch --series "$s/series" --patches "$s"
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] no config 'nosuch'"* ]]
+	# A tarball that is not a kernel tree with xe.
+	mkdir -p "$d/junk/linux"
+	echo 'all:' >"$d/junk/linux/Makefile"
+	tar -cf "$d/junk.tar" -C "$d/junk" linux
+	KERNEL_DIR='' KERNEL_TARBALL=$d/junk.tar run "$REPO/scripts/prepare-tree.sh" "$d/t2"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[unpack] $d/junk.tar does not hold one kernel source directory with drivers/gpu/drm/xe"* ]]
+	[ -z "$(find "$XE_STACK_CACHE/pristine" -mindepth 1 -maxdepth 1)" ]
+}
+
+# on_small_disk DIR CMD...: run CMD with a 1 MiB tmpfs on DIR (in a mount
+# namespace of its own), as `run` does.
+on_small_disk() {
+	unshare -rm true 2>/dev/null || skip "no user and mount namespaces here"
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	# shellcheck disable=SC2016  # expanded by the inner shell
+	run unshare -rm bash -c 'mount -t tmpfs -o size=1m tmpfs "$1" && shift && "$@"' _ "$dir" "$@"
+}
+
+@test "a full disk says so: [disk] not enough space, from a copy and from a download" {
+	head -c 2M /dev/urandom >"$k/big"
+	on_small_disk "$d/small" "$REPO/scripts/prepare-tree.sh" "$d/small/tree"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[disk] not enough space in $d/small"*"for a copy of the base tree"* ]]
+	fake_pin 'int bo;' 2048
+	mirror
+	XE_STACK_CACHE=$d/small/cache on_small_disk "$d/small" "$REPO/scripts/fetch-kernel.sh"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[disk] not enough space in $d/small/cache/downloads for $XE_STACK_MIRROR/"* ]]
 }

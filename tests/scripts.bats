@@ -28,9 +28,16 @@ load helpers
 	tmp=$BATS_TEST_TMPDIR/cache
 	mkdir -p "$tmp/downloads"
 	cp "$CACHE"/downloads/linux-source-7.3_*.deb "$tmp/downloads/"
+	# A mirror holding the same .deb: the one kept is fetched again first.
+	. "$REPO/pin.conf"
+	mkdir -p "$BATS_TEST_TMPDIR/mirror/$PIN_POOL_DIR"
+	ln -s "$CACHE"/downloads/linux-source-7.3_*.deb "$BATS_TEST_TMPDIR/mirror/$PIN_POOL_DIR/"
+	mirror "$BATS_TEST_TMPDIR/mirror"
 	sed 's/^PIN_DEB_SHA256=.*/PIN_DEB_SHA256=0000/' "$REPO/pin.conf" >"$BATS_TEST_TMPDIR/pin.conf"
 	XE_STACK_CACHE=$tmp XE_STACK_PIN_FILE=$BATS_TEST_TMPDIR/pin.conf run "$REPO/scripts/fetch-kernel.sh"
+	stop_mirror
 	[ "$status" -eq 1 ]
+	[[ $output == *"is not the one pin.conf names now: fetching it again"* ]]
 	[[ $output == *"[checksum]"*"pin.conf expects 0000"* ]]
 	[ -z "$(ls "$tmp/downloads")" ]
 }
