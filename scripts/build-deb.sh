@@ -37,10 +37,10 @@ while (($#)); do
 	-h | --help) usage; exit 0 ;;
 	--config-only) mode=config ;;
 	--xe-module) mode=xe ;;
-	--config) name=${2:?--config takes a name}; shift ;;
-	--tree) tree=${2:?--tree takes a directory}; force=(); shift ;;
-	--build-dir) build=${2:?--build-dir takes a directory}; shift ;;
-	--out) out=${2:?--out takes a directory}; shift ;;
+	--config) optval "$@"; name=$2; shift ;;
+	--tree) optval "$@"; tree=$2; force=(); shift ;;
+	--build-dir) optval "$@"; build=$2; shift ;;
+	--out) optval "$@"; out=$2; shift ;;
 	*) die usage "unknown argument '$1' (see --help)" ;;
 	esac
 	shift

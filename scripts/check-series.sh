@@ -321,7 +321,7 @@ cache_keys() {
 	keys[0]=$({
 		echo "$base_ident"
 		echo "$tree ${configs[*]} sparse=$sparse_config ${sparse_scope[*]} boot=$boot_config"
-		{ pipeline_files; find config-fragments kunit-configs -type f; } |
+		{ pipeline_files; cd "$REPO_DIR" && find config-fragments kunit-configs -type f; } |
 			LC_ALL=C sort | tr '\n' '\0' | (cd "$REPO_DIR" && xargs -0 cat)
 	} | sha256sum | cut -c1-32)
 	for f in "${entries[@]}"; do
@@ -401,7 +401,9 @@ if ((first > ${#entries[@]})); then
 	exit "$failed"
 fi
 
-"$REPO_DIR/scripts/prepare-tree.sh" --force "$tree" "$series" "$patches"
+pipeline_tree "$tree"
+"$REPO_DIR/scripts/prepare-tree.sh" "${tree_force[@]}" "$tree" "$series" "$patches"
+((${#tree_force[@]} == 0)) || : >"$tree/.xe-stack-pipeline"
 cp "$tree/.xe-stack-base" "$out/base.txt"
 if ((first == 0)); then
 	for cfg in "${configs[@]}"; do

@@ -82,10 +82,10 @@ imported() {
 tmp=
 trap '[[ -z $tmp ]] || rm -rf "$tmp"' EXIT
 
-# from_tarball TARBALL SHA256 DEST: unpack and commit as DEST. A DEST that
-# holds another import gets this one as a new root commit: its branches
-# and tags stay. Until the base branch moves, a run that is interrupted
-# leaves DEST to be imported again.
+# from_tarball TARBALL SHA256 DEST: unpack and commit under a temporary
+# name, then rename it DEST. A DEST that holds another import fetches the
+# new root commit instead: its branches and tags stay. Until the base
+# branch is set, an interrupted run leaves DEST as it was.
 from_tarball() {
 	local top
 	tmp=$(mktemp -d "$GIT_DIR_ROOT/.new.XXXXXX")
@@ -94,15 +94,15 @@ from_tarball() {
 	top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d)
 	[[ -n $top && $(wc -l <<<"$top") -eq 1 && -f $top/Makefile && -d $top/drivers/gpu/drm/xe ]] ||
 		die base "$1 does not hold one kernel source directory with drivers/gpu/drm/xe"
-	if [[ -e $3 ]]; then
-		need rsync rsync
-		rsync -rlpt --delete --exclude=/.git "$top/" "$3/" ||
-			{ disk_left "$3" "importing $1"; die base "rsync $top/ $3/ failed"; }
+	commit_dir "$top" "Import $(basename "$1")" \
+		"Every file of the tarball with SHA256 $2, as is." >/dev/null
+	if [[ -d $3/.git ]]; then
+		git -C "$3" fetch -q "$top" xe-stack/base || die base "cannot fetch the new import into $3"
+		git -C "$3" update-ref refs/heads/xe-stack/base FETCH_HEAD
 	else
+		[[ ! -e $3 ]] || die base "$3 exists and is no repository of export-base.sh: remove it"
 		mv -T "$top" "$3"
 	fi
-	commit_dir "$3" "Import $(basename "$1")" \
-		"Every file of the tarball with SHA256 $2, as is." >/dev/null
 }
 
 # The pinned tarball, verified: fetch-kernel.sh keeps it in downloads/.

@@ -12,8 +12,9 @@
 # Runs take a lock (locks/fetch.lock in the cache): a second one waits,
 # then finds the work done. What a run killed half-way left (pristine/
 # .unpack.*, downloads/*.part) is removed by the next. A transfer that
-# stalls (under 1 KiB/s for XE_STACK_STALL_SECS, default 60 s) fails
-# with a [network] error, as does a mirror not answering in 20 s.
+# stalls (under 1 KiB/s for XE_STACK_STALL_SECS, default 60 s, in each of
+# 3 tries) fails with a [network] error, as does a mirror that takes the
+# connection in none of 3 tries of 20 s.
 #
 #   --tarball FILE  unpack a kernel tarball of your own instead (unverified)
 #   --uri           print the download URI and exit
@@ -92,6 +93,20 @@ download() { # URI DEST
 	esac
 }
 
+# get_deb NAME SHA256: NAME from the mirror's pool into downloads/ (once),
+# verified.
+get_deb() {
+	local dl=$CACHE_DIR/downloads mirror
+	stale "$dl/$1" "$2"
+	if [[ ! -f $dl/$1 ]]; then
+		mirror=$(apt_mirror)
+		[[ -n $mirror ]] ||
+			die mirror "apt has no plain Debian suite configured; set XE_STACK_MIRROR"
+		download "$mirror$PIN_POOL_DIR/$1" "$dl/$1"
+	fi
+	verify "$dl/$1" "$2" "package"
+}
+
 # unpack_tar TARBALL DEST: atomically unpack a kernel tarball's single top
 # directory as DEST, read-only.
 unpack_tar() {
@@ -120,7 +135,7 @@ pristine_ok() {
 
 fetch_pinned() {
 	local deb="$PIN_PACKAGE"_"$PIN_VERSION"_all.deb dl="$CACHE_DIR/downloads"
-	local mirror tarball
+	local tarball
 	if pristine_ok; then
 		printf '%s\n' "$PRISTINE_DIR"
 		return
@@ -135,14 +150,7 @@ fetch_pinned() {
 	fi
 	[[ ! -f $PRISTINE_DIR/.xe-stack-pristine ]] ||
 		log "$PRISTINE_DIR was unpacked from another tarball ($(cat "$PRISTINE_DIR/.xe-stack-pristine")): unpacking pin.conf's again"
-	stale "$dl/$deb" "$PIN_DEB_SHA256"
-	if [[ ! -f $dl/$deb ]]; then
-		mirror=$(apt_mirror)
-		[[ -n $mirror ]] ||
-			die mirror "apt has no plain Debian suite configured; set XE_STACK_MIRROR"
-		download "$mirror$PIN_POOL_DIR/$deb" "$dl/$deb"
-	fi
-	verify "$dl/$deb" "$PIN_DEB_SHA256" "package"
+	get_deb "$deb" "$PIN_DEB_SHA256"
 	tarball="$dl/$(basename "$PIN_TARBALL")"
 	stale "$tarball" "$PIN_TARBALL_SHA256"
 	if [[ ! -f $tarball ]]; then
@@ -165,7 +173,7 @@ fetch_pinned() {
 
 fetch_debian_config() {
 	local deb="$PIN_CONFIG_PACKAGE"_"$PIN_VERSION"_"$PIN_CONFIG_ARCH".deb dl="$CACHE_DIR/downloads"
-	local dest="$CACHE_DIR/debian-config/$PIN_CONFIG_PACKAGE-$PIN_VERSION" out mirror
+	local dest="$CACHE_DIR/debian-config/$PIN_CONFIG_PACKAGE-$PIN_VERSION" out
 	out="$dest/$(basename "$PIN_CONFIG_FILE" .xz)"
 	if [[ -f $out ]]; then
 		printf '%s\n' "$out"
@@ -177,13 +185,7 @@ fetch_debian_config() {
 	locked
 	mkdir -p "$dest"
 	sweep "$dest" '*.part'
-	if [[ ! -f $dl/$deb ]]; then
-		mirror=$(apt_mirror)
-		[[ -n $mirror ]] ||
-			die mirror "apt has no plain Debian suite configured; set XE_STACK_MIRROR"
-		download "$mirror$PIN_POOL_DIR/$deb" "$dl/$deb"
-	fi
-	verify "$dl/$deb" "$PIN_CONFIG_DEB_SHA256" "package"
+	get_deb "$deb" "$PIN_CONFIG_DEB_SHA256"
 	dpkg-deb --fsys-tarfile "$dl/$deb" | tar -xO "./$PIN_CONFIG_FILE" >"$out.xz.part" ||
 		{ rm -f "$out.xz.part"; die unpack "$deb does not contain $PIN_CONFIG_FILE"; }
 	verify "$out.xz.part" "$PIN_CONFIG_FILE_SHA256" "config"

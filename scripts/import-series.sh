@@ -62,6 +62,8 @@ export GIT_COMMITTER_NAME=$PROJECT_NAME GIT_COMMITTER_EMAIL=$PROJECT_EMAIL
 export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=$PROJECT_NAME \
 	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=$PROJECT_EMAIL
 
+# The export repository is not changed under us (export-series.sh).
+cache_lock git
 read -r repo base < <("$REPO_DIR/scripts/export-base.sh") || die base "export-base.sh failed"
 from=${from:-$prefix/stack}
 git -C "$repo" rev-parse -q --verify "$from^{commit}" >/dev/null ||

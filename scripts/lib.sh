@@ -132,7 +132,7 @@ tree_stamp() {
 # was unpacked from; a KERNEL_DIR by its tree_stamp: any edit, checkout or
 # new file changes it.
 base_id() {
-	if [[ -f $BASE_DIR/.xe-stack-pristine ]]; then
+	if [[ -z ${KERNEL_DIR:-} && -f $BASE_DIR/.xe-stack-pristine ]]; then
 		printf '%s %s\n' "$BASE_DIR" "$(cat "$BASE_DIR/.xe-stack-pristine")"
 	else
 		printf '%s stamp %s\n' "$BASE_DIR" "$(tree_stamp "$BASE_DIR")"
@@ -198,12 +198,15 @@ cache_lock() {
 # left in GITDIR (index.lock, HEAD.lock, refs/**.lock, ...), which make
 # every later git command there fail. Only files no running process holds
 # open are removed; call with cache_lock git held, so that no git of these
-# scripts is at work in the repository.
+# scripts is at work in the repository. (git closes a ref's lock file
+# before it renames it: a git run by hand there at that very moment is
+# not seen.)
 clear_git_locks() {
 	local f
 	while IFS= read -r -d '' f; do
-		# find fails on the processes that end while it looks.
-		if [[ -n $(find /proc/[0-9]*/fd -lname "$f" -print -quit 2>/dev/null || true) ]]; then
+		# By inode (the path may go through a symlink); find fails on the
+		# processes that end while it looks.
+		if [[ -n $(find -L /proc/[0-9]*/fd -maxdepth 1 -samefile "$f" -print -quit 2>/dev/null || true) ]]; then
 			log "$f is held open by a running process: left alone"
 			continue
 		fi
@@ -223,6 +226,20 @@ sweep() {
 		chmod -R u+w "$f" 2>/dev/null || true
 		rm -rf "$f"
 	done
+}
+
+# pipeline_tree TREE: set tree_force to prepare-tree.sh's options for a
+# pipeline's work tree (check-series.sh, bisect-series.sh). The default
+# tree, and one the pipeline made (new or empty before; marked
+# .xe-stack-pipeline), are its own: prepared with --force. A tree of
+# `make tree` given as --tree keeps its unrecorded work: prepare-tree.sh
+# stops instead.
+pipeline_tree() {
+	tree_force=()
+	if [[ $(realpath -m "$1") == "$(realpath -m "$CACHE_DIR/ci/linux")" || -f $1/.xe-stack-pipeline ||
+		! -e $1 || -z $(ls -A "$1" 2>/dev/null) ]]; then
+		tree_force=(--force)
+	fi
 }
 
 # lock_tree TREE: one pipeline run at a time on TREE and on the build dirs

@@ -23,6 +23,8 @@ esac
 need perl perl
 notes=$REPO_DIR/MAINTAINERS-notes/README.md
 
+# The export repository is not changed under us (export-series.sh).
+cache_lock git
 read -r repo _ < <("$REPO_DIR/scripts/export-base.sh") || die base "export-base.sh failed"
 GM=(perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes --no-rolestats)
 

@@ -40,8 +40,10 @@ done
 dest=$1
 series=${2:-$REPO_DIR/series}
 patches=${3:-$REPO_DIR/patches}
-[[ -f $series ]] || die prepare "no series file: $series"
-[[ -d $patches ]] || die prepare "no patches directory: $patches"
+[[ -f $series ]] || die usage "no series file: $series"
+[[ -d $patches ]] || die usage "no patches directory: $patches"
+# A series to push is checked first: its patches are all there.
+((push == 0)) || read_series "$series" "$patches"
 series=$(cd "$(dirname "$series")" && pwd)/$(basename "$series")
 patches=$(cd "$patches" && pwd)
 need quilt quilt
@@ -74,6 +76,11 @@ lock_worktree "$dest"
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 q() { (cd "$dest" && "$@"); }
+# The marker's text: the base, and for the pin what it was unpacked from.
+base_mark() {
+	printf 'base: %s %s%s\n' "$BASE_KIND" "$BASE_DIR" \
+		"$([[ -n ${KERNEL_DIR:-} || ! -f $BASE_DIR/.xe-stack-pristine ]] || printf ' (%s)' "$(cat "$BASE_DIR/.xe-stack-pristine")")"
+}
 
 # A push killed half-way: patch P made its backups in .pc/P but is not in
 # .pc/applied-patches. Its files are half patched; quilt's own rollback
@@ -111,25 +118,33 @@ if ((force == 0)) && [[ -f $dest/.xe-stack-base && -f $dest/Makefile ]]; then
 		done < <(q quilt applied 2>/dev/null || true)
 	fi
 	# Content and type only: modes differ (the base is read-only). Every
-	# file an applied patch touches has a backup in .pc/PATCH/.
-	unrecorded=$(rsync -rlD -c -n -i --delete \
-		--exclude=/.pc --exclude=/patches --exclude=/series --exclude=/.git \
-		--exclude=/.xe-stack-base "$BASE_DIR/" "$dest/" |
-		awk '/^\*deleting / { sub(/^\*deleting +/, ""); print; next }
-			substr($1, 3, 1) != "+" { sub(/^[^ ]+ /, ""); print }' |
-		{ grep -v '/$' || true; } | while IFS= read -r f; do
-			compgen -G "$dest/.pc/*/$f" >/dev/null || printf '%s\n' "$f"
-		done)
+	# file an applied patch touches has a backup in .pc/PATCH/. A copy
+	# that was interrupted (.xe-stack-copying) holds no work of the user.
+	if [[ -f $dest/.xe-stack-copying ]]; then
+		log "the last copy into $dest was interrupted: copying again"
+		unrecorded=
+	else
+		items=$(rsync -rlD -c -n -i --delete \
+			--exclude=/.pc --exclude=/patches --exclude=/series --exclude=/.git \
+			--exclude=/.xe-stack-base --exclude=/.xe-stack-pipeline --exclude=/.xe-stack-copying \
+			"$BASE_DIR/" "$dest/") || die prepare "cannot compare $dest with the base $BASE_DIR (rsync failed; nothing was changed)"
+		unrecorded=$(awk '/^\*deleting / { sub(/^\*deleting +/, ""); print; next } { sub(/^[^ ]+ /, ""); print }' <<<"$items" |
+			{ grep -v -e '/$' -e '^$' || true; } | while IFS= read -r f; do
+				compgen -G "$dest/.pc/*/$f" >/dev/null || printf '%s\n' "$f"
+			done)
+	fi
 	if [[ -n $unrecorded ]]; then
-		if [[ $(cat "$dest/.xe-stack-base") != "base: $BASE_KIND $BASE_DIR" ]]; then
+		if [[ $(cat "$dest/.xe-stack-base") != "$(base_mark)" ]]; then
 			log "$dest was prepared from another base ($(cat "$dest/.xe-stack-base"))"
 		fi
 		die prepare "$(wc -l <<<"$unrecorded") file(s) in $dest differ from the $BASE_KIND base and no applied patch holds them, e.g. $(head -n 3 <<<"$unrecorded" | xargs): record them in a patch (quilt new, quilt add, quilt refresh) or save them, or pass --force to discard them (nothing was changed)"
 	fi
 fi
 
-# Marked first: a copy interrupted half-way is still recognised as ours.
-[[ -f $dest/.xe-stack-base ]] || printf 'base: %s %s\n' "$BASE_KIND" "$BASE_DIR" >"$dest/.xe-stack-base"
+# Marked first: a copy interrupted half-way is still recognised as ours,
+# and as a copy that did not end.
+[[ -f $dest/.xe-stack-base ]] || base_mark >"$dest/.xe-stack-base"
+: >"$dest/.xe-stack-copying"
 
 # Pop what a previous run applied (checked above, or --force).
 if [[ -d $dest/.pc ]]; then
@@ -142,18 +157,18 @@ fi
 rc=0
 changed=$(rsync -rlpgoD -c --delete --chmod=u+w --out-format='%n' \
 	--exclude=/.pc --exclude=/patches --exclude=/series --exclude=/.git \
-	--exclude=/.xe-stack-base "$BASE_DIR/" "$dest/") || rc=$?
+	--exclude=/.xe-stack-base --exclude=/.xe-stack-pipeline --exclude=/.xe-stack-copying "$BASE_DIR/" "$dest/") || rc=$?
 if ((rc)); then
 	disk_left "$dest" "a copy of the base tree"
 	die prepare "copying $BASE_DIR to $dest failed (rsync exit $rc; see its message above)"
 fi
 ln -sfn "$patches" "$dest/patches"
 ln -sfn "$series" "$dest/series"
-printf 'base: %s %s\n' "$BASE_KIND" "$BASE_DIR" >"$dest/.xe-stack-base"
+base_mark >"$dest/.xe-stack-base"
+rm -f "$dest/.xe-stack-copying"
 log "prepared $dest ($(grep -c . <<<"$changed" || true) paths copied from the $BASE_KIND base)"
 ((push)) || exit 0
-n=$(grep -c '^[^#[:space:]]' "$series" || true)
-((n > 0)) || die apply "$series names no patch"
+n=${#entries[@]}
 rc=0
 q quilt push -a -q >&2 || rc=$?
 if ((rc != 0)); then

@@ -7,6 +7,10 @@
 load helpers
 
 setup() {
+	# The cache through a symlink, as ~/.cache often is: the scripts must
+	# not depend on paths being canonical (a lock is known by its inode).
+	mkdir -p "$BATS_TEST_TMPDIR/cache.real"
+	ln -s cache.real "$BATS_TEST_TMPDIR/cache"
 	export XE_STACK_CACHE=$BATS_TEST_TMPDIR/cache
 	d=$BATS_TEST_TMPDIR/d
 	k=$d/linux
@@ -18,7 +22,8 @@ setup() {
 	# Two patches on one file, as patches 4 and 5 of the stack are.
 	s=$d/series.d
 	mkdir -p "$s/work"
-	cp -r "$k" "$s/work/a" && cp -r "$k" "$s/work/b"
+	cp -r "$k" "$s/work/a"
+	cp -r "$k" "$s/work/b"
 	sed -i 's/int a;/int a1;/' "$s/work/b/drivers/gpu/drm/xe/xe_vm.c"
 	cd "$s/work" && { diff -u a/drivers/gpu/drm/xe/xe_vm.c b/drivers/gpu/drm/xe/xe_vm.c >../one.patch || true; }
 	cp "$s/work/b/drivers/gpu/drm/xe/xe_vm.c" "$s/work/a/drivers/gpu/drm/xe/xe_vm.c"
@@ -59,7 +64,8 @@ prepare() {
 	prepare --push
 	[ "$status" -eq 0 ]
 	(cd "$tree" && quilt pop -q)
-	cp "$s/one.patch" "$d/one.before" && cp "$s/two.patch" "$d/two.before"
+	cp "$s/one.patch" "$d/one.before"
+	cp "$s/two.patch" "$d/two.before"
 	# What quilt push does for two.patch before kill -9 lands: patch(1)
 	# has written the file and its backup; applied-patches has no entry.
 	(cd "$tree" && patch -s -p1 --backup --prefix=.pc/two.patch/ -i patches/two.patch)
@@ -83,6 +89,39 @@ prepare() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"patch two.patch was half applied by an interrupted push: rolled back"* ]]
 	[ "$(cd "$tree" && quilt top)" = two.patch ]
+}
+
+@test "make tree: a file removed by hand is reported; a copy that was interrupted is done again" {
+	prepare --push
+	[ "$status" -eq 0 ]
+	rm "$tree/drivers/gpu/drm/xe/xe_bo.c"
+	prepare --push
+	[ "$status" -eq 1 ]
+	[[ $output == *"1 file(s) in $tree differ from the unverified base"*"drivers/gpu/drm/xe/xe_bo.c"* ]]
+	[ ! -e "$tree/drivers/gpu/drm/xe/xe_bo.c" ]
+	# kill -9 during the copy: the marker stays, with rsync's temporary
+	# file and a file not yet copied.
+	touch "$tree/.xe-stack-copying"
+	echo x >"$tree/drivers/gpu/drm/xe/.xe_vm.c.AbC123"
+	prepare --push
+	[ "$status" -eq 0 ]
+	[[ $output == *"the last copy into $tree was interrupted: copying again"* ]]
+	[ "$(cat "$tree/drivers/gpu/drm/xe/xe_bo.c")" = 'int bo;' ]
+	[ ! -e "$tree/drivers/gpu/drm/xe/.xe_vm.c.AbC123" ]
+	[ ! -e "$tree/.xe-stack-copying" ]
+}
+
+@test "check-series and bisect on a tree of make tree (--tree): unrecorded work is kept" {
+	prepare --push
+	[ "$status" -eq 0 ]
+	echo 'int mine;' >>"$tree/drivers/gpu/drm/xe/xe_bo.c"
+	run "$REPO/scripts/check-series.sh" --tree "$tree" --series "$s/series" --patches "$s" --out "$d/o1" --no-boot
+	[ "$status" -eq 1 ]
+	[[ $output == *"[prepare] 1 file(s) in $tree differ"* ]]
+	run "$REPO/scripts/bisect-series.sh" --tree "$tree" --series "$s/series" --patches "$s" --out "$d/o2" -- true
+	[ "$status" -eq 1 ]
+	[[ $output == *"[prepare] cannot prepare $tree"*"1 file(s) in $tree differ"* ]]
+	grep -qx 'int mine;' "$tree/drivers/gpu/drm/xe/xe_bo.c"
 }
 
 @test "make tree: waits for another run that holds the work tree" {
@@ -147,7 +186,9 @@ teardown() {
 	"$REPO/scripts/fetch-kernel.sh" >"$d/one" 2>&1 &
 	one=$!
 	"$REPO/scripts/fetch-kernel.sh" >"$d/two" 2>&1 &
-	wait "$one" && wait $!
+	two=$!
+	wait "$one"
+	wait "$two"
 	p=$(tail -n 1 "$d/one")
 	[ "$p" = "$(tail -n 1 "$d/two")" ]
 	[ "$(cd "$p" && find . | LC_ALL=C sort | xargs)" = ". ./.xe-stack-pristine ./Makefile ./drivers ./drivers/gpu ./drivers/gpu/drm ./drivers/gpu/drm/xe ./drivers/gpu/drm/xe/xe_bo.c" ]
@@ -166,11 +207,15 @@ teardown() {
 	chmod -R a-w "$XE_STACK_CACHE/pristine/.unpack.AbC123/linux"
 	echo x >"$XE_STACK_CACHE/downloads/some.deb.part"
 	# The pin now names another tarball than the tree was unpacked from.
-	sed -i 's/^PIN_TARBALL_SHA256=.*/PIN_TARBALL_SHA256=0000/' "$XE_STACK_PIN_FILE"
+	stop_mirror
+	fake_pin 'int bo4;'
+	mirror
 	run "$REPO/scripts/fetch-kernel.sh"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 0 ]
 	[[ $output == *"was unpacked from another tarball"* ]]
-	[[ $output == *"error: [checksum] tarball"*"pin.conf expects 0000"* ]]
+	[[ $output == *"is not the one pin.conf names now: fetching it again"* ]]
+	[ "${lines[-1]}" = "$p" ]
+	[ "$(cat "$p/drivers/gpu/drm/xe/xe_bo.c")" = 'int bo4;' ]
 	[ ! -e "$XE_STACK_CACHE/pristine/.unpack.AbC123" ]
 	[ ! -e "$XE_STACK_CACHE/downloads/some.deb.part" ]
 }
@@ -202,7 +247,8 @@ export_stack() {
 	export_stack
 	[ "$status" -eq 0 ]
 	[[ $output == *"removing $er/.git/index.lock, left by a git killed half-way"* ]]
-	[ ! -e "$er/.git/index.lock" ] && [ ! -e "$er/.git/refs/heads/t/fake.lock" ]
+	[ ! -e "$er/.git/index.lock" ]
+	[ ! -e "$er/.git/refs/heads/t/fake.lock" ]
 	[ "$(git -C "$er" rev-parse t/stack)" = "$tip" ]
 	# A git at work (here: this shell) holds its lock open: never removed.
 	exec 5>"$er/.git/index.lock"
@@ -230,7 +276,8 @@ export_stack() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"KERNEL_DIR=$k changed since"* ]]
 	read -r er2 base2 <<<"${lines[-1]}"
-	[ "$er2" = "$er" ] && [ "$base2" != "$base" ]
+	[ "$er2" = "$er" ]
+	[ "$base2" != "$base" ]
 	[ "$(git -C "$er" show "$base2:drivers/gpu/drm/xe/xe_bo.c")" = 'int bo2;' ]
 	# The earlier base stays, with what was tagged on it.
 	[ "$(git -C "$er" rev-parse t/v1)" = "$base" ]
@@ -242,10 +289,11 @@ export_stack() {
 	b=$(bid)
 	[ "$a" = "$b" ]
 	echo 'int bo;' >>"$k/drivers/gpu/drm/xe/xe_bo.c"
-	[ "$(bid)" != "$a" ]
+	b=$(bid)
+	[ "$b" != "$a" ]
+	# The same content, another time: it may be another file now.
 	touch -d @0 "$k/Makefile"
-	c=$(bid)
-	[ "$c" != "$a" ]
+	[ "$(bid)" != "$b" ]
 	# The pin: a second tarball for the same version.
 	fake_pin
 	mirror
@@ -259,7 +307,8 @@ export_stack() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"holds another import than pin.conf's tarball"* ]]
 	read -r er2 base2 <<<"${lines[-1]}"
-	[ "$er2" = "$er" ] && [ "$base2" != "$base" ]
+	[ "$er2" = "$er" ]
+	[ "$base2" != "$base" ]
 	[ "$(git -C "$er" show "$base2:drivers/gpu/drm/xe/xe_bo.c")" = 'int bo3;' ]
 }
 
@@ -281,7 +330,8 @@ export_stack() {
 	cs --series "$s/empty" --patches "$s"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] no patch in $s/empty"* ]]
-	[ ! -e "$d/t" ] && [ ! -e "$XE_STACK_CACHE/build" ]
+	[ ! -e "$d/t" ]
+	[ ! -e "$XE_STACK_CACHE/build" ]
 	for o in --series --only --configs --out; do
 		run "$REPO/scripts/check-series.sh" "$o"
 		[ "$status" -eq 2 ]
