@@ -78,7 +78,6 @@ out=$(cd "$out" && pwd)
 pipeline_tree "$tree"
 "$REPO_DIR/scripts/prepare-tree.sh" "${tree_force[@]}" "$tree" "$series" "$patches" >"$out/prepare.log" 2>&1 ||
 	die prepare "cannot prepare $tree: $(grep -m1 'error:' "$out/prepare.log" || echo "see $out/prepare.log")"
-((${#tree_force[@]} == 0)) || : >"$tree/.xe-stack-pipeline"
 build=$CACHE_DIR/build/$config
 # Every file the series touches, recompiled at every build check.
 mapfile -t touched < <(sed -n 's|^+++ b/||p' "${entries[@]/#/$patches/}" | sed 's|\t.*||' | sort -u)

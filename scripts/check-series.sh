@@ -403,7 +403,6 @@ fi
 
 pipeline_tree "$tree"
 "$REPO_DIR/scripts/prepare-tree.sh" "${tree_force[@]}" "$tree" "$series" "$patches"
-((${#tree_force[@]} == 0)) || : >"$tree/.xe-stack-pipeline"
 cp "$tree/.xe-stack-base" "$out/base.txt"
 if ((first == 0)); then
 	for cfg in "${configs[@]}"; do

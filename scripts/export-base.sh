@@ -88,6 +88,7 @@ trap '[[ -z $tmp ]] || rm -rf "$tmp"' EXIT
 # branch is set, an interrupted run leaves DEST as it was.
 from_tarball() {
 	local top
+	[[ -d $3/.git || ! -e $3 ]] || die base "$3 exists and is no repository of export-base.sh: remove it"
 	tmp=$(mktemp -d "$GIT_DIR_ROOT/.new.XXXXXX")
 	log "unpacking $1 into $tmp"
 	tar -xf "$1" -C "$tmp" || { disk_left "$tmp" "unpacking $1"; die base "tar failed on $1"; }
@@ -97,10 +98,10 @@ from_tarball() {
 	commit_dir "$top" "Import $(basename "$1")" \
 		"Every file of the tarball with SHA256 $2, as is." >/dev/null
 	if [[ -d $3/.git ]]; then
-		git -C "$3" fetch -q "$top" xe-stack/base || die base "cannot fetch the new import into $3"
+		git -C "$3" fetch -q "$top" xe-stack/base ||
+			{ disk_left "$3" "importing $1"; die base "cannot fetch the new import into $3"; }
 		git -C "$3" update-ref refs/heads/xe-stack/base FETCH_HEAD
 	else
-		[[ ! -e $3 ]] || die base "$3 exists and is no repository of export-base.sh: remove it"
 		mv -T "$top" "$3"
 	fi
 }

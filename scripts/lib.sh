@@ -34,9 +34,10 @@ optval() {
 	(($# >= 2)) || die usage "$1 needs a value (see --help)"
 }
 
-# read_series SERIES PATCHES: set entries[] to the patches SERIES names
-# (the first word of a line; comments and blank lines ignored). Fails,
-# naming the line, on CRLF line ends and on a patch not in PATCHES.
+# read_series SERIES PATCHES [empty-ok]: set entries[] to the patches
+# SERIES names (the first word of a line; comments and blank lines
+# ignored). Fails, naming the line, on CRLF line ends and on a patch not
+# in PATCHES, and on a series with no patch unless empty-ok.
 read_series() {
 	local i=0 p
 	[[ -f $1 ]] || die usage "no series file: $1"
@@ -45,7 +46,7 @@ read_series() {
 		die series "$1 has CRLF line ends (line $(grep -n -m1 $'\r' "$1" | cut -d: -f1)), which quilt takes as part of the patch names: convert it (sed -i 's/\r\$//' $1)"
 	fi
 	mapfile -t entries < <(sed 's/#.*//' "$1" | awk 'NF { print $1 }')
-	((${#entries[@]})) || die usage "no patch in $1: nothing to do"
+	((${#entries[@]})) || [[ ${3:-} == empty-ok ]] || die usage "no patch in $1: nothing to do"
 	for p in "${entries[@]}"; do
 		i=$((i + 1))
 		[[ -f $2/$p ]] || die series "patch $i of $1, $p, is not in $2: add it there, or remove it from the series"
@@ -231,14 +232,14 @@ sweep() {
 # pipeline_tree TREE: set tree_force to prepare-tree.sh's options for a
 # pipeline's work tree (check-series.sh, bisect-series.sh). The default
 # tree, and one the pipeline made (new or empty before; marked
-# .xe-stack-pipeline), are its own: prepared with --force. A tree of
+# .xe-stack-pipeline at once), are its own: prepared with --force. A tree of
 # `make tree` given as --tree keeps its unrecorded work: prepare-tree.sh
 # stops instead.
 pipeline_tree() {
 	tree_force=()
 	if [[ $(realpath -m "$1") == "$(realpath -m "$CACHE_DIR/ci/linux")" || -f $1/.xe-stack-pipeline ||
 		! -e $1 || -z $(ls -A "$1" 2>/dev/null) ]]; then
-		tree_force=(--force)
+		tree_force=(--force --pipeline)
 	fi
 }
 

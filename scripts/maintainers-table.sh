@@ -25,7 +25,9 @@ notes=$REPO_DIR/MAINTAINERS-notes/README.md
 
 # The export repository is not changed under us (export-series.sh).
 cache_lock git
-read -r repo _ < <("$REPO_DIR/scripts/export-base.sh") || die base "export-base.sh failed"
+read -r repo base < <("$REPO_DIR/scripts/export-base.sh") || die base "export-base.sh failed"
+# get_maintainer.pl reads the base's MAINTAINERS from the work tree.
+git -C "$repo" checkout -q -f --detach "$base" || die base "cannot check out $base in $repo"
 GM=(perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes --no-rolestats)
 
 table() {

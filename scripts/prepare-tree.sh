@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: prepare-tree.sh [--force] [--push] DEST [SERIES PATCHES_DIR]
+# Usage: prepare-tree.sh [--force] [--push] [--pipeline] DEST [SERIES PATCHES_DIR]
 #
 # Make DEST a copy of the base tree (the pinned kernel, or KERNEL_DIR /
 # KERNEL_TARBALL) with no patch applied, wired for quilt: DEST/series and
@@ -19,31 +19,35 @@
 #
 #   --force   discard all of that instead (the pipeline's own trees)
 #   --push    then apply the whole series (quilt push -a), under the lock
+#   --pipeline  mark DEST as a tree of check-series.sh or bisect-series.sh
+#             (.xe-stack-pipeline, before anything is copied): they
+#             --force it from then on, even after a failed first run
 #   -h, --help  this text
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-force=0 push=0
+force=0 push=0 pipeline=0
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--force) force=1 ;;
 	--push) push=1 ;;
+	--pipeline) pipeline=1 ;;
 	--) shift; break ;;
 	-*) die usage "unknown option '$1' (see --help)" ;;
 	*) break ;;
 	esac
 	shift
 done
-[[ $# -eq 1 || $# -eq 3 ]] || die usage "prepare-tree.sh [--force] [--push] DEST [SERIES PATCHES_DIR] (see --help)"
+[[ $# -eq 1 || $# -eq 3 ]] || die usage "prepare-tree.sh [--force] [--push] [--pipeline] DEST [SERIES PATCHES_DIR] (see --help)"
 dest=$1
 series=${2:-$REPO_DIR/series}
 patches=${3:-$REPO_DIR/patches}
 [[ -f $series ]] || die usage "no series file: $series"
 [[ -d $patches ]] || die usage "no patches directory: $patches"
 # A series to push is checked first: its patches are all there.
-((push == 0)) || read_series "$series" "$patches"
+((push == 0)) || read_series "$series" "$patches" empty-ok
 series=$(cd "$(dirname "$series")" && pwd)/$(basename "$series")
 patches=$(cd "$patches" && pwd)
 need quilt quilt
@@ -51,7 +55,7 @@ need rsync rsync
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
 
 # DEST is written only if it is new, empty, or a tree this script made
-# (it carries .xe-stack-base); it never is or holds the repo, SERIES or
+# (it carries .xe-stack-base or .xe-stack-pipeline); it never is or holds the repo, SERIES or
 # PATCHES_DIR, and never is, holds or lies inside the base tree. All of it
 # is checked before anything is written.
 real=$(realpath -m "$dest")
@@ -64,7 +68,7 @@ for kept in "$REPO_DIR" "$(dirname "$series")" "$patches"; do
 done
 if [[ -e $dest || -L $dest ]]; then
 	[[ -d $dest ]] || die usage "DEST $dest exists and is not a folder"
-	[[ -f $dest/.xe-stack-base || -z $(ls -A "$dest") ]] ||
+	[[ -f $dest/.xe-stack-base || -f $dest/.xe-stack-pipeline || -z $(ls -A "$dest") ]] ||
 		die usage "DEST $dest holds files prepare-tree.sh did not put there: give a new or empty folder (nothing was changed)"
 fi
 base_tree
@@ -75,6 +79,7 @@ fi
 lock_worktree "$dest"
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
+((pipeline == 0)) || : >"$dest/.xe-stack-pipeline"
 q() { (cd "$dest" && "$@"); }
 # The marker's text: the base, and for the pin what it was unpacked from.
 base_mark() {
@@ -169,6 +174,7 @@ rm -f "$dest/.xe-stack-copying"
 log "prepared $dest ($(grep -c . <<<"$changed" || true) paths copied from the $BASE_KIND base)"
 ((push)) || exit 0
 n=${#entries[@]}
+((n > 0)) || { log "$series names no patch yet: nothing to push"; exit 0; }
 rc=0
 q quilt push -a -q >&2 || rc=$?
 if ((rc != 0)); then

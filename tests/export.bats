@@ -79,7 +79,8 @@ header() {
 			to=$(header "$f" To)
 			cc=$(header "$f" Cc)
 			echo "$f: To $to / Cc $cc"
-			[ -n "$to" ] && [ -n "$cc" ]
+			[ -n "$to" ]
+			[ -n "$cc" ]
 			if grep -q '^diff --git a/\(drivers/gpu/drm/xe/\|include/uapi/drm/xe_drm.h\)' "$f"; then
 				[[ "$to, $cc" == *intel-xe@lists.freedesktop.org* ]]
 			fi

@@ -124,6 +124,35 @@ prepare() {
 	grep -qx 'int mine;' "$tree/drivers/gpu/drm/xe/xe_bo.c"
 }
 
+@test "a --tree the pipeline made stays its own; make tree with an empty series prepares it" {
+	printf 'one.patch\n' >"$s/first"
+	# The first run's copy fails half-way (an rsync that copies one file).
+	mkdir -p "$d/bin"
+	cat >"$d/bin/rsync" <<'EOF'
+#!/bin/bash
+for dest; do :; done
+mkdir -p "$dest/drivers/gpu/drm/xe" && echo 'int left;' >"$dest/drivers/gpu/drm/xe/xe_bo.c"
+exit 11
+EOF
+	chmod +x "$d/bin/rsync"
+	PATH=$d/bin:$PATH run "$REPO/scripts/bisect-series.sh" --tree "$d/pt" --series "$s/first" --patches "$s" --out "$d/o" -- false
+	[ "$status" -eq 1 ]
+	[[ $output == *"[prepare] cannot prepare $d/pt"* ]]
+	[ -f "$d/pt/.xe-stack-pipeline" ]
+	grep -qx 'int left;' "$d/pt/drivers/gpu/drm/xe/xe_bo.c"
+	# What a failed run left in its own tree is the pipeline's to discard.
+	run "$REPO/scripts/bisect-series.sh" --tree "$d/pt" --series "$s/first" --patches "$s" --out "$d/o" -- false
+	[ "$status" -eq 1 ]
+	[[ $output == *"fails on the base"* ]]
+	[ "$(cat "$d/pt/drivers/gpu/drm/xe/xe_bo.c")" = 'int bo;' ]
+	# A series with no patch yet: the tree is made, nothing is pushed.
+	printf '# nothing yet\n' >"$s/empty"
+	run "$REPO/scripts/prepare-tree.sh" --push "$tree" "$s/empty" "$s"
+	[ "$status" -eq 0 ]
+	[[ $output == *"names no patch yet: nothing to push"* ]]
+	[ -f "$tree/drivers/gpu/drm/xe/xe_vm.c" ]
+}
+
 @test "make tree: waits for another run that holds the work tree" {
 	prepare
 	[ "$status" -eq 0 ]
@@ -310,6 +339,10 @@ export_stack() {
 	[ "$er2" = "$er" ]
 	[ "$base2" != "$base" ]
 	[ "$(git -C "$er" show "$base2:drivers/gpu/drm/xe/xe_bo.c")" = 'int bo3;' ]
+	# The same commit as a first import of that tarball gives.
+	XE_STACK_CACHE=$d/cache2 run "$REPO/scripts/export-base.sh"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]#* }" = "$base2" ]
 }
 
 @test "bad input: a missing patch, CRLF line ends, no patch, an option without its value" {
