@@ -78,6 +78,13 @@ imported() {
 	git -C "$1" log -1 --format=%B refs/heads/xe-stack/base 2>/dev/null | grep -qxF "$2"
 }
 
+# ours DEST: DEST is new or a repository of this script (checked before
+# anything is fetched or unpacked); clear what a killed git left there.
+ours() {
+	[[ -d $1/.git || ! -e $1 ]] || die base "$1 exists and is no repository of export-base.sh: remove it"
+	[[ ! -d $1/.git ]] || clear_git_locks "$1/.git"
+}
+
 # A half-built tree of this run, removed if it fails.
 tmp=
 trap '[[ -z $tmp ]] || rm -rf "$tmp"' EXIT
@@ -88,7 +95,6 @@ trap '[[ -z $tmp ]] || rm -rf "$tmp"' EXIT
 # branch is set, an interrupted run leaves DEST as it was.
 from_tarball() {
 	local top
-	[[ -d $3/.git || ! -e $3 ]] || die base "$3 exists and is no repository of export-base.sh: remove it"
 	tmp=$(mktemp -d "$GIT_DIR_ROOT/.new.XXXXXX")
 	log "unpacking $1 into $tmp"
 	tar -xf "$1" -C "$tmp" || { disk_left "$tmp" "unpacking $1"; die base "tar failed on $1"; }
@@ -171,14 +177,14 @@ elif [[ -n ${KERNEL_TARBALL:-} ]]; then
 	[[ -f $KERNEL_TARBALL ]] || die base "no such tarball: $KERNEL_TARBALL"
 	sum=$(sha256sum "$KERNEL_TARBALL" | cut -d' ' -f1)
 	dest="$GIT_DIR_ROOT/tarball-${sum:0:16}"
-	[[ ! -d $dest/.git ]] || clear_git_locks "$dest/.git"
+	ours "$dest"
 	imported "$dest" "Every file of the tarball with SHA256 $sum, as is." ||
 		from_tarball "$KERNEL_TARBALL" "$sum" "$dest"
 else
 	# The pin's SHA256 is checked against what the repository holds: a
 	# changed pin.conf is imported again.
 	dest="$GIT_DIR_ROOT/linux"
-	[[ ! -d $dest/.git ]] || clear_git_locks "$dest/.git"
+	ours "$dest"
 	if ! imported "$dest" "Every file of the tarball with SHA256 $PIN_TARBALL_SHA256, as is."; then
 		[[ ! -d $dest/.git ]] || log "$dest holds another import than pin.conf's tarball: importing that"
 		from_tarball "$(pinned_tarball)" "$PIN_TARBALL_SHA256" "$dest"

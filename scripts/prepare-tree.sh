@@ -19,9 +19,10 @@
 #
 #   --force   discard all of that instead (the pipeline's own trees)
 #   --push    then apply the whole series (quilt push -a), under the lock
-#   --pipeline  mark DEST as a tree of check-series.sh or bisect-series.sh
-#             (.xe-stack-pipeline, before anything is copied): they
-#             --force it from then on, even after a failed first run
+#   --pipeline  with --force: mark DEST as a tree of check-series.sh or
+#             bisect-series.sh (.xe-stack-pipeline, before anything is
+#             copied): they --force it from then on, even after a failed
+#             first run
 #   -h, --help  this text
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -40,6 +41,7 @@ while (($#)); do
 	esac
 	shift
 done
+((pipeline == 0 || force)) || die usage "--pipeline goes with --force (see --help)"
 [[ $# -eq 1 || $# -eq 3 ]] || die usage "prepare-tree.sh [--force] [--push] [--pipeline] DEST [SERIES PATCHES_DIR] (see --help)"
 dest=$1
 series=${2:-$REPO_DIR/series}
@@ -55,9 +57,9 @@ need rsync rsync
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
 
 # DEST is written only if it is new, empty, or a tree this script made
-# (it carries .xe-stack-base or .xe-stack-pipeline); it never is or holds the repo, SERIES or
-# PATCHES_DIR, and never is, holds or lies inside the base tree. All of it
-# is checked before anything is written.
+# (it carries .xe-stack-base or .xe-stack-pipeline); it never is or holds
+# the repo, SERIES or PATCHES_DIR, and never is, holds or lies inside the
+# base tree. All of it is checked before anything is written.
 real=$(realpath -m "$dest")
 holds() { [[ $2 == "$1" || $2 == "${1%/}"/* ]]; }
 for kept in "$REPO_DIR" "$(dirname "$series")" "$patches"; do
@@ -66,20 +68,25 @@ for kept in "$REPO_DIR" "$(dirname "$series")" "$patches"; do
 		die usage "DEST $dest is or holds $kept, which is never written: give another folder"
 	fi
 done
-if [[ -e $dest || -L $dest ]]; then
-	[[ -d $dest ]] || die usage "DEST $dest exists and is not a folder"
-	[[ -f $dest/.xe-stack-base || -f $dest/.xe-stack-pipeline || -z $(ls -A "$dest") ]] ||
-		die usage "DEST $dest holds files prepare-tree.sh did not put there: give a new or empty folder (nothing was changed)"
-fi
+dest_ours() {
+	if [[ -e $dest || -L $dest ]]; then
+		[[ -d $dest ]] || die usage "DEST $dest exists and is not a folder"
+		[[ -f $dest/.xe-stack-base || -f $dest/.xe-stack-pipeline || -z $(ls -A "$dest") ]] ||
+			die usage "DEST $dest holds files prepare-tree.sh did not put there: give a new or empty folder (nothing was changed)"
+	fi
+}
+dest_ours
 base_tree
 kept=$(realpath "$BASE_DIR")
 if holds "$real" "$kept" || holds "$kept" "$real"; then
 	die usage "DEST $dest is, holds or lies inside the base tree $kept, which is never written: give another folder"
 fi
+# Checked again under the lock: a run that waited sees what the run
+# before it made.
 lock_worktree "$dest"
+dest_ours
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
-((pipeline == 0)) || : >"$dest/.xe-stack-pipeline"
 q() { (cd "$dest" && "$@"); }
 # The marker's text: the base, and for the pin what it was unpacked from.
 base_mark() {
@@ -147,7 +154,9 @@ if ((force == 0)) && [[ -f $dest/.xe-stack-base && -f $dest/Makefile ]]; then
 fi
 
 # Marked first: a copy interrupted half-way is still recognised as ours,
-# and as a copy that did not end.
+# and as a copy that did not end; a pipeline's tree as the pipeline's.
+((pipeline == 0)) || : >"$dest/.xe-stack-pipeline" ||
+	{ disk_left "$dest" "the pipeline's marker"; die prepare "cannot write $dest/.xe-stack-pipeline"; }
 [[ -f $dest/.xe-stack-base ]] || base_mark >"$dest/.xe-stack-base"
 : >"$dest/.xe-stack-copying"
 

@@ -153,6 +153,31 @@ EOF
 	[ -f "$tree/drivers/gpu/drm/xe/xe_vm.c" ]
 }
 
+@test "the pipeline's marker never lands in a folder that is refused" {
+	run "$REPO/scripts/prepare-tree.sh" --pipeline "$d/p1"
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] --pipeline goes with --force"* ]]
+	[ ! -e "$d/p1" ]
+	mkdir "$k/sub"
+	run "$REPO/scripts/prepare-tree.sh" --force --pipeline "$k/sub"
+	[ "$status" -eq 2 ]
+	[ -z "$(ls -A "$k/sub")" ]
+	mkdir "$d/mine"
+	echo mine >"$d/mine/notes"
+	run "$REPO/scripts/prepare-tree.sh" --force --pipeline "$d/mine"
+	[ "$status" -eq 2 ]
+	[ "$(ls -A "$d/mine")" = notes ]
+	# export-base.sh: a DEST it did not make is refused before any fetch
+	# (no mirror runs here).
+	fake_pin
+	mkdir -p "$XE_STACK_CACHE/git/linux"
+	echo mine >"$XE_STACK_CACHE/git/linux/notes"
+	run "$REPO/scripts/export-base.sh"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[base] $XE_STACK_CACHE/git/linux exists and is no repository of export-base.sh"* ]]
+	[ ! -e "$XE_STACK_CACHE/downloads" ]
+}
+
 @test "make tree: waits for another run that holds the work tree" {
 	prepare
 	[ "$status" -eq 0 ]
