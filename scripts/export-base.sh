@@ -155,7 +155,7 @@ from_user_git() {
 if [[ -n ${KERNEL_DIR:-} ]]; then
 	base_tree
 	dest="$GIT_DIR_ROOT/user-$(printf '%s' "$BASE_DIR" | sha256sum | cut -c1-12)"
-	[[ ! -d $dest/.git ]] || clear_git_locks "$dest/.git"
+	ours "$dest"
 	if git -C "$BASE_DIR" rev-parse --show-toplevel >/dev/null 2>&1; then
 		[[ $(cd "$(git -C "$BASE_DIR" rev-parse --show-toplevel)" && pwd) == "$BASE_DIR" ]] ||
 			die base "KERNEL_DIR=$BASE_DIR is inside a git repository but not its top"

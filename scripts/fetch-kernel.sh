@@ -97,13 +97,13 @@ download() { # URI DEST
 # verified.
 get_deb() {
 	local dl=$CACHE_DIR/downloads mirror
+	# A kept one has just been checked.
 	stale "$dl/$1" "$2"
-	if [[ ! -f $dl/$1 ]]; then
-		mirror=$(apt_mirror)
-		[[ -n $mirror ]] ||
-			die mirror "apt has no plain Debian suite configured; set XE_STACK_MIRROR"
-		download "$mirror$PIN_POOL_DIR/$1" "$dl/$1"
-	fi
+	[[ ! -f $dl/$1 ]] || return 0
+	mirror=$(apt_mirror)
+	[[ -n $mirror ]] ||
+		die mirror "apt has no plain Debian suite configured; set XE_STACK_MIRROR"
+	download "$mirror$PIN_POOL_DIR/$1" "$dl/$1"
 	verify "$dl/$1" "$2" "package"
 }
 
@@ -161,8 +161,8 @@ fetch_pinned() {
 			die unpack "$deb does not contain $PIN_TARBALL"
 		fi
 		mv "$tarball.part" "$tarball"
+		verify "$tarball" "$PIN_TARBALL_SHA256" "tarball"
 	fi
-	verify "$tarball" "$PIN_TARBALL_SHA256" "tarball"
 	[[ -d $PRISTINE_DIR ]] && chmod -R u+w "$PRISTINE_DIR" && rm -rf "$PRISTINE_DIR"
 	unpack_tar "$tarball" "$PRISTINE_DIR"
 	chmod u+w "$PRISTINE_DIR"

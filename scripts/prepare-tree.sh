@@ -88,6 +88,9 @@ dest_ours
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 q() { (cd "$dest" && "$@"); }
+# What rsync leaves alone in DEST: quilt's and git's own, and the markers.
+keep=(--exclude=/.pc --exclude=/patches --exclude=/series --exclude=/.git
+	--exclude=/.xe-stack-base --exclude=/.xe-stack-pipeline --exclude=/.xe-stack-copying)
 # The marker's text: the base, and for the pin what it was unpacked from.
 base_mark() {
 	printf 'base: %s %s%s\n' "$BASE_KIND" "$BASE_DIR" \
@@ -136,10 +139,8 @@ if ((force == 0)) && [[ -f $dest/.xe-stack-base && -f $dest/Makefile ]]; then
 		log "the last copy into $dest was interrupted: copying again"
 		unrecorded=
 	else
-		items=$(rsync -rlD -c -n -i --delete \
-			--exclude=/.pc --exclude=/patches --exclude=/series --exclude=/.git \
-			--exclude=/.xe-stack-base --exclude=/.xe-stack-pipeline --exclude=/.xe-stack-copying \
-			"$BASE_DIR/" "$dest/") || die prepare "cannot compare $dest with the base $BASE_DIR (rsync failed; nothing was changed)"
+		items=$(rsync -rlD -c -n -i --delete "${keep[@]}" "$BASE_DIR/" "$dest/") ||
+			die prepare "cannot compare $dest with the base $BASE_DIR (rsync failed; nothing was changed)"
 		unrecorded=$(awk '/^\*deleting / { sub(/^\*deleting +/, ""); print; next } { sub(/^[^ ]+ /, ""); print }' <<<"$items" |
 			{ grep -v -e '/$' -e '^$' || true; } | while IFS= read -r f; do
 				compgen -G "$dest/.pc/*/$f" >/dev/null || printf '%s\n' "$f"
@@ -169,9 +170,8 @@ fi
 # Copy what differs from the base, by content: times are not copied, so a
 # rewritten file is newer than the objects an O= build made from it.
 rc=0
-changed=$(rsync -rlpgoD -c --delete --chmod=u+w --out-format='%n' \
-	--exclude=/.pc --exclude=/patches --exclude=/series --exclude=/.git \
-	--exclude=/.xe-stack-base --exclude=/.xe-stack-pipeline --exclude=/.xe-stack-copying "$BASE_DIR/" "$dest/") || rc=$?
+changed=$(rsync -rlpgoD -c --delete --chmod=u+w --out-format='%n' "${keep[@]}" \
+	"$BASE_DIR/" "$dest/") || rc=$?
 if ((rc)); then
 	disk_left "$dest" "a copy of the base tree"
 	die prepare "copying $BASE_DIR to $dest failed (rsync exit $rc; see its message above)"

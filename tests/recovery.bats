@@ -40,6 +40,18 @@ prepare() {
 	run "$REPO/scripts/prepare-tree.sh" "$@" "$tree" "$s/series" "$s"
 }
 
+# reimported MESSAGE XE_BO_C: export-base.sh again says MESSAGE, keeps
+# the repository $er and gives a new base, base2, whose xe_bo.c is XE_BO_C.
+reimported() {
+	run "$REPO/scripts/export-base.sh"
+	[ "$status" -eq 0 ]
+	[[ $output == *"$1"* ]]
+	read -r er2 base2 <<<"${lines[-1]}"
+	[ "$er2" = "$er" ]
+	[ "$base2" != "$base" ]
+	[ "$(git -C "$er" show "$base2:drivers/gpu/drm/xe/xe_bo.c")" = "$2" ]
+}
+
 @test "make tree: an edit to a file no patch holds is kept and reported" {
 	prepare --push
 	[ "$status" -eq 0 ]
@@ -326,13 +338,7 @@ export_stack() {
 	[ ! -e "$XE_STACK_CACHE/git/.new.Xy12Ab" ]
 	git -C "$er" tag t/v1 "$base"
 	echo 'int bo2;' >"$k/drivers/gpu/drm/xe/xe_bo.c"
-	run "$REPO/scripts/export-base.sh"
-	[ "$status" -eq 0 ]
-	[[ $output == *"KERNEL_DIR=$k changed since"* ]]
-	read -r er2 base2 <<<"${lines[-1]}"
-	[ "$er2" = "$er" ]
-	[ "$base2" != "$base" ]
-	[ "$(git -C "$er" show "$base2:drivers/gpu/drm/xe/xe_bo.c")" = 'int bo2;' ]
+	reimported "KERNEL_DIR=$k changed since" 'int bo2;'
 	# The earlier base stays, with what was tagged on it.
 	[ "$(git -C "$er" rev-parse t/v1)" = "$base" ]
 }
@@ -357,13 +363,7 @@ export_stack() {
 	stop_mirror
 	fake_pin 'int bo3;'
 	mirror
-	run "$REPO/scripts/export-base.sh"
-	[ "$status" -eq 0 ]
-	[[ $output == *"holds another import than pin.conf's tarball"* ]]
-	read -r er2 base2 <<<"${lines[-1]}"
-	[ "$er2" = "$er" ]
-	[ "$base2" != "$base" ]
-	[ "$(git -C "$er" show "$base2:drivers/gpu/drm/xe/xe_bo.c")" = 'int bo3;' ]
+	reimported "holds another import than pin.conf's tarball" 'int bo3;'
 	# The same commit as a first import of that tarball gives.
 	XE_STACK_CACHE=$d/cache2 run "$REPO/scripts/export-base.sh"
 	[ "$status" -eq 0 ]
