@@ -12,10 +12,10 @@ TREE ?= $(CACHE)/tree/linux
 export QUILTRC := $(CURDIR)/scripts/quiltrc
 TESTS := tests/deps.bats tests/safety.bats tests/recovery.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
 	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
-	tests/bisect.bats tests/ci.bats tests/deb.bats \
+	tests/bisect.bats tests/mutate.bats tests/ci.bats tests/deb.bats \
 	tests/export.bats
 
-.PHONY: help deps check-tools fetch tree check pipeline bisect export mail import maintainers deb-config deb ci-lint bench test lint clean
+.PHONY: help deps check-tools fetch tree check pipeline bisect mutate export mail import maintainers deb-config deb ci-lint bench test lint clean
 
 help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -37,6 +37,9 @@ pipeline: deps fetch check ## Install, fetch, then run the whole pipeline
 
 bisect: ## First patch where a check fails (ARGS="--stage build" or ARGS="-- CMD")
 	scripts/bisect-series.sh $(ARGS)
+
+mutate: ## Mutants of the series' patches (tests/mutations/*.mut) through the pipeline: kill ratio
+	scripts/mutate.sh $(ARGS)
 
 bench: ## Time the pipeline cold and warm (out/bench/summary.txt)
 	scripts/benchmark.sh $(ARGS)

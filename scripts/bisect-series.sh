@@ -20,6 +20,10 @@
 #                      passed on the base
 #   --stage boot       the boot test fails, or shows a splat the base does
 #                      not (a patch that does not build is skipped)
+#   --stage kunit-builtin
+#                      kunit.py, every xe suite built in (stage-kunit.sh):
+#                      a test that passed on the base fails or is gone, or
+#                      a suite that ran there is gone (--config unused)
 #   -- COMMAND         runs in the tree with XE_STACK_TREE and
 #                      XE_STACK_PATCH (= k) set: exit 0 good, 125 cannot
 #                      be tested (skipped), 1-127 bad, above 127 aborts
@@ -61,9 +65,9 @@ while (($#)); do
 	shift
 done
 case $stage in
-build | kunit | boot) ((${#cmd[@]} == 0)) || die usage "--stage and a COMMAND exclude each other" ;;
+build | kunit | boot | kunit-builtin) ((${#cmd[@]} == 0)) || die usage "--stage and a COMMAND exclude each other" ;;
 '') ((${#cmd[@]})) || die usage "give --stage STAGE or -- COMMAND (see --help)" ;;
-*) die usage "--stage: build, kunit or boot, not '$stage'" ;;
+*) die usage "--stage: build, kunit, boot or kunit-builtin, not '$stage'" ;;
 esac
 [[ -n $config ]] || config=$(awk '!/^#/ && $2 == "pipeline" { print $1; exit }' "$REPO_DIR/config-fragments/matrix")
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
@@ -107,6 +111,13 @@ check() {
 		((rc < 128)) || die check "the command exited $rc at patch $idx: aborting (see $d/check.log)"
 		((rc == 0 || rc == 125)) || rc=1
 		return "$rc"
+	fi
+	if [[ $stage == kunit-builtin ]]; then
+		local prev=()
+		((k == 0)) || prev=(--prev-kunit "$out/00/kunit-builtin/kunit.json")
+		"$REPO_DIR/scripts/stage-kunit.sh" "${prev[@]}" "$tree" "$CACHE_DIR/build/kunit-builtin" \
+			"$d/kunit-builtin" >"$d/check.log" 2>&1 || return 1
+		return 0
 	fi
 	(cd "$tree" && for f in "${touched[@]}"; do [[ ! -e $f ]] || touch "$f"; done)
 	if ! "$REPO_DIR/scripts/build-kernel.sh" "$tree" "$config" "$build" >"$d/build.log" 2>&1; then

@@ -5,7 +5,9 @@
 # of the series in order: apply it (quilt push), run checkpatch --strict on
 # the patch file, build it incrementally in every config of the matrix
 # (W=1; sparse C=1 in one config) and run kernel-doc on the files it
-# touches; boot the debug config in qemu, running the KUnit modules.
+# touches; boot the debug config in qemu, running the KUnit modules; run
+# every xe KUnit suite built in with the kernel's kunit.py (stage
+# kunit-builtin: the suites #included from xe's .c files run only there).
 # Warnings already present before the patch do not count: the base is
 # built (and booted) first and only what a patch adds fails it. Prints one
 # line per patch and stage, keeps every log, writes OUT/results.tsv and the
@@ -28,7 +30,10 @@
 #                      folder that exists must be empty or an earlier --out
 #   --tree DIR         work tree (default: $XE_STACK_CACHE/ci/linux)
 #   --boot-config A    the config that is booted for KUnit and the boot test
-#                      (default: first); --no-boot skips both stages
+#                      (default: first; none: no boot, kunit-builtin runs)
+#   --no-boot          skip every stage that runs qemu: kunit, boot and
+#                      kunit-builtin
+#   --no-kunit-builtin skip the kunit-builtin stage only
 #   --keep-going       go on after a patch failed (default: stop there)
 #   --from N           check from patch N on even if cached (1 = first)
 #   --only N           check patch N only: patches 1..N-1 are applied
@@ -74,6 +79,7 @@ sparse_scope=()
 from=
 only=
 use_cache=1
+kunit_builtin=1
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -87,7 +93,8 @@ while (($#)); do
 	--tree) optval "$@"; tree=$2; shift ;;
 	--keep-going) keep_going=1 ;;
 	--boot-config) optval "$@"; boot_config=$2; shift ;;
-	--no-boot) boot_config=none ;;
+	--no-boot) boot_config=none kunit_builtin=0 ;;
+	--no-kunit-builtin) kunit_builtin=0 ;;
 	--from) optval "$@"; from=$2; shift ;;
 	--only) optval "$@"; from=$2 only=$2; shift ;;
 	--no-cache) use_cache=0 ;;
@@ -249,6 +256,24 @@ boot_stage() {
 	fi
 }
 
+# kunit_builtin_stage INDEX PATCH: every xe suite built in, run by the
+# tree's kunit.py in its own build dir, judged against the previous
+# patch's results (a test or a suite that is gone fails too).
+kunit_builtin_stage() {
+	local idx=$1 patch=$2 d=$out/kunit-builtin/$1 t0=$SECONDS st=pass
+	local log=$out/logs/$1-kunit-builtin.log
+	((kunit_builtin)) || return 0
+	printf '[%s] %s: kunit-builtin (kunit.py) ...\n' "$idx" "$patch" >&2
+	"$REPO_DIR/scripts/stage-kunit.sh" ${prev_kbuiltin:+--prev-kunit "$prev_kbuiltin"} \
+		"$tree" "$CACHE_DIR/build/kunit-builtin" "$d" >"$log.run" 2>&1 || st=fail
+	cat "$d/kunit.log" "$log.run" >"$log" 2>/dev/null || true
+	rm -f "$log.run"
+	[[ $st == pass ]] || grep -E 'REGRESSION|no results|no KUnit test|error' "$log" | head -n 10 >&2 || true
+	[[ $st == fail ]] || prev_kbuiltin=$d/kunit.json
+	printf '  kunit-builtin: %s\n' "$(grep -m1 '^kunit:' "$log" 2>/dev/null)" >&2
+	record "$idx" "$patch" kunit-builtin "$st" $((SECONDS - t0)) "$log"
+}
+
 # sparse_scan CONFIG: sparse over the whole sparse scope of the base tree
 # (C=2), stored in the build dir as the sparse baseline.
 sparse_scan() {
@@ -320,7 +345,7 @@ cache_keys() {
 	((use_cache)) || return 0
 	keys[0]=$({
 		echo "$base_ident"
-		echo "$tree ${configs[*]} sparse=$sparse_config ${sparse_scope[*]} boot=$boot_config"
+		echo "$tree ${configs[*]} sparse=$sparse_config ${sparse_scope[*]} boot=$boot_config kunit-builtin=$kunit_builtin"
 		{ pipeline_files; cd "$REPO_DIR" && find config-fragments kunit-configs -type f; } |
 			LC_ALL=C sort | tr '\n' '\0' | (cd "$REPO_DIR" && xargs -0 cat)
 	} | sha256sum | cut -c1-32)
@@ -344,6 +369,8 @@ save_state() {
 	cp "$out"/state/*.cc "$e.tmp/" 2>/dev/null || true
 	[[ ! -f $out/state/sparse ]] || cp "$out/state/sparse" "$e.tmp/sparse"
 	[[ -z $prev_kunit ]] || cp "$prev_kunit" "$e.tmp/prev-kunit.json"
+	[[ ! -d $out/kunit-builtin/$idx ]] || cp -r "$out/kunit-builtin/$idx" "$e.tmp/kunit-builtin"
+	[[ -z $prev_kbuiltin ]] || cp "$prev_kbuiltin" "$e.tmp/prev-kunit-builtin.json"
 	[[ -z $base_splats ]] || cp "$base_splats" "$e.tmp/base-splats"
 	rm -rf "$e"
 	mv "$e.tmp" "$e"
@@ -359,11 +386,17 @@ load_state() {
 		rm -rf "${out:?}/boot/${idx:?}"
 		cp -r "$e/boot" "$out/boot/$idx"
 	fi
+	if [[ -d $e/kunit-builtin ]]; then
+		mkdir -p "$out/kunit-builtin"
+		rm -rf "${out:?}/kunit-builtin/${idx:?}"
+		cp -r "$e/kunit-builtin" "$out/kunit-builtin/$idx"
+	fi
 	rm -f "$out"/state/*.cc "$out/state/sparse"
 	cp "$e"/*.cc "$out/state/" 2>/dev/null || true
 	[[ ! -f $e/sparse ]] || cp "$e/sparse" "$out/state/sparse"
-	prev_kunit='' base_splats=''
+	prev_kunit='' base_splats='' prev_kbuiltin=''
 	[[ ! -f $e/prev-kunit.json ]] || { cp "$e/prev-kunit.json" "$out/state/prev-kunit.json"; prev_kunit=$out/state/prev-kunit.json; }
+	[[ ! -f $e/prev-kunit-builtin.json ]] || { cp "$e/prev-kunit-builtin.json" "$out/state/prev-kunit-builtin.json"; prev_kbuiltin=$out/state/prev-kunit-builtin.json; }
 	[[ ! -f $e/base-splats ]] || { cp "$e/base-splats" "$out/state/base-splats"; base_splats=$out/state/base-splats; }
 	printf '[%s] %s: cached\\n' "$idx" "$(awk -F'\t' 'NR == 1 { print $2 }' "$e/rows.tsv")" >&2
 }
@@ -388,6 +421,7 @@ if [[ -n $only ]] && ((only > 1 && first < only)); then
 	base_label="reference (patches 1-$ref applied)"
 fi
 prev_kunit=''
+prev_kbuiltin=''
 base_splats=''
 base_saved=''
 for ((k = 0; k < (ref ? 0 : first); k++)); do
@@ -409,6 +443,7 @@ if ((first == 0)); then
 		baseline "$cfg"
 	done
 	boot_stage 00 base
+	kunit_builtin_stage 00 base
 	((failed)) || save_state 00
 elif [[ -n $ref ]]; then
 	for ((k = 1; k <= ref; k++)); do
@@ -420,6 +455,7 @@ elif [[ -n $ref ]]; then
 		baseline "$cfg"
 	done
 	boot_stage 00 "$base_label"
+	kunit_builtin_stage 00 "$base_label"
 else
 	# Patches before the first one to check: applied, not checked.
 	for ((k = 1; k < first; k++)); do
@@ -468,6 +504,7 @@ for patch in "${entries[@]}"; do
 	record "$idx" "$patch" kernel-doc "$st" $((SECONDS - t0)) "$out/logs/$idx-kernel-doc.log"
 
 	boot_stage "$idx" "$patch"
+	kunit_builtin_stage "$idx" "$patch"
 	((failed)) || save_state "$idx"
 
 	[[ -z $only ]] || break

@@ -5,8 +5,10 @@ Usage: kunit-compare.py CURRENT.json [PREVIOUS.json]
 
 Prints the pass / fail / skip counts of CURRENT and every failing test.
 Fails (exit 1) when a test fails that passed or did not exist in PREVIOUS,
-when a test that passed in PREVIOUS is gone, or when CURRENT holds no test
-at all. Tests that already failed in PREVIOUS are listed, not blamed.
+when a test that passed in PREVIOUS is gone, when a suite that ran in
+PREVIOUS is gone (even one whose tests all skipped), or when CURRENT holds
+no test at all. Tests that already failed in PREVIOUS are listed, not
+blamed.
 """
 import json
 import sys
@@ -22,16 +24,18 @@ def leaves(group, prefix=""):
 
 
 def load(path):
+    """The tests of a result file by path, and its suites' names."""
     with open(path) as f:
-        return dict(leaves(json.load(f)))
+        root = json.load(f)
+    return dict(leaves(root)), {g.get("name") for g in root.get("sub_groups", [])}
 
 
 def main(argv):
     if len(argv) not in (2, 3) or argv[1] in ("-h", "--help"):
         print(__doc__.strip())
         return 0 if len(argv) == 2 else 2
-    cur = load(argv[1])
-    prev = load(argv[2]) if len(argv) == 3 else {}
+    cur, cur_suites = load(argv[1])
+    prev, prev_suites = load(argv[2]) if len(argv) == 3 else ({}, set())
     counts = {s: sum(1 for v in cur.values() if v == s) for s in ("PASS", "SKIP")}
     bad = len(cur) - counts["PASS"] - counts["SKIP"]
     print(f"kunit: {len(cur)} tests, {counts['PASS']} passed, {bad} failed, "
@@ -52,6 +56,9 @@ def main(argv):
         if status == "PASS" and name not in cur:
             failed = True
             print(f"REGRESSION {name}: disappeared (passed before)")
+    for suite in sorted(prev_suites - cur_suites):
+        failed = True
+        print(f"REGRESSION suite {suite}: disappeared (ran before)")
     return 1 if failed else 0
 
 

@@ -16,10 +16,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 FIXED = ["apply", "checkpatch"]
-LATE = ["sparse", "kernel-doc", "kunit", "boot"]
+LATE = ["sparse", "kernel-doc", "kunit", "boot", "kunit-builtin"]
 TITLES = {"apply": "Patch_applied", "checkpatch": "checkpatch",
           "sparse": "checksparse", "kernel-doc": "kernel-doc",
-          "kunit": "KUnit", "boot": "Boot"}
+          "kunit": "KUnit", "boot": "Boot",
+          "kunit-builtin": "KUnit_builtin"}
 
 
 def read_tsv(path):

@@ -56,6 +56,18 @@ log2up() {
 	grep -q '^first bad patch: one of 1\.\.' "$RUNS/bisect-skip/result.txt"
 }
 
+@test "the kunit-builtin stage names the patch that drops a built-in suite" {
+	fresh_run bisect-kunit-builtin
+	run "$REPO/scripts/bisect-series.sh" --stage kunit-builtin \
+		--series "$FIXTURES/builtin-suite-gone/series" --patches "$FIXTURES/builtin-suite-gone" \
+		--out "$RUNS/bisect-kunit-builtin"
+	printf '%s\n' "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^first bad patch: 01 drm-xe-guc-Stop-including-the-built-in-guc_buf-suite.patch$' \
+		"$RUNS/bisect-kunit-builtin/result.txt"
+	grep -q 'REGRESSION suite guc_buf: disappeared' "$RUNS/bisect-kunit-builtin/01/kunit-builtin/kunit.log"
+}
+
 @test "the build stage names the fixture's seeded build break" {
 	fresh_run bisect-build
 	run "$REPO/scripts/bisect-series.sh" --stage build --config xe-nosvm \

@@ -12,7 +12,7 @@ setup_file() {
 	check_fixture clean
 	[ "$status" -eq 0 ]
 	for i in 01 02 03; do
-		for s in apply checkpatch build:xe-svm-debug build:xe-nosvm sparse kernel-doc kunit boot; do
+		for s in apply checkpatch build:xe-svm-debug build:xe-nosvm sparse kernel-doc kunit boot kunit-builtin; do
 			[ "$(cell clean "$i" "$s")" = pass ] || { echo "$i $s: $(cell clean "$i" "$s")"; false; }
 		done
 	done
@@ -67,7 +67,7 @@ setup_file() {
 }
 
 @test "a patch whose module init warns fails Boot at that patch" {
-	check_fixture boot-warn xe-svm-debug
+	check_fixture boot-warn xe-svm-debug --no-kunit-builtin
 	[ "$status" -eq 1 ]
 	[ "$(first_failure boot-warn)" = "01 boot" ]
 	[ "$(cell boot-warn 00 boot)" = pass ]
@@ -76,15 +76,27 @@ setup_file() {
 }
 
 @test "a patch that breaks an existing KUnit test fails KUnit at that patch" {
-	check_fixture kunit-break xe-svm-debug
+	check_fixture kunit-break xe-svm-debug --no-kunit-builtin
 	[ "$status" -eq 1 ]
 	[ "$(first_failure kunit-break)" = "01 kunit" ]
 	grep -q 'REGRESSION .*args\.' "$RUNS/kunit-break/logs/01-kunit.log"
 }
 
+@test "a patch that drops a suite only the built-in KUnit run has fails kunit-builtin at that patch" {
+	check_fixture builtin-suite-gone xe-nosvm --boot-config none
+	[ "$status" -eq 1 ]
+	[ "$(first_failure builtin-suite-gone)" = "01 kunit-builtin" ]
+	[ "$(cell builtin-suite-gone 00 kunit-builtin)" = pass ]
+	[ "$(cell builtin-suite-gone 01 build:xe-nosvm)" = pass ]
+	[ -z "$(cell builtin-suite-gone 01 boot)" ]
+	grep -q 'REGRESSION suite guc_buf: disappeared' "$RUNS/builtin-suite-gone/logs/01-kunit-builtin.log"
+	# The suite ran on the base, built in (xe_test.ko does not hold it).
+	grep -q '"guc_buf"' "$RUNS/builtin-suite-gone/kunit-builtin/00/kunit.json"
+}
+
 @test "a guest that hangs is failed by the timeout, not waited on" {
 	start=$SECONDS
-	XE_STACK_BOOT_TIMEOUT=120 check_fixture boot-hang xe-svm-debug
+	XE_STACK_BOOT_TIMEOUT=120 check_fixture boot-hang xe-svm-debug --no-kunit-builtin
 	[ "$status" -eq 1 ]
 	[ "$(first_failure boot-hang)" = "01 kunit" ] || [ "$(first_failure boot-hang)" = "01 boot" ]
 	[ "$(cell boot-hang 01 boot)" = fail ]
@@ -117,7 +129,7 @@ setup_file() {
 }
 
 @test "--only N checks patch N alone against the tree at N-1, without a cache" {
-	FIXTURE_DIR=$FIXTURES/clean check_fixture clean-only xe-nosvm --only 3 --no-cache
+	FIXTURE_DIR=$FIXTURES/clean check_fixture clean-only xe-nosvm --only 3 --no-cache --no-kunit-builtin
 	[ "$status" -eq 0 ]
 	grep -q '^00	reference (patches 1-2 applied)	build:xe-nosvm	pass' "$RUNS/clean-only/results.tsv"
 	[ "$(cell clean-only 03 checkpatch)" = pass ]

@@ -124,10 +124,63 @@ LOG
 	[ "$status" -eq 0 ]
 	for f in check-series.sh lib.sh stage-apply.sh stage-checkpatch.sh stage-kerneldoc.sh \
 		stage-boot.sh build-kernel.sh make-config.sh boot-test.sh make-initramfs.sh \
-		guest/init check-boot.py kunit-compare.py warnings.awk sparse-wrap.sh quiltrc; do
+		guest/init check-boot.py kunit-compare.py warnings.awk sparse-wrap.sh quiltrc \
+		stage-kunit.sh; do
 		grep -qx "scripts/$f" <<<"$output"
 	done
-	for f in bisect-series.sh benchmark.sh bench-stats.py install-deps.sh; do
-		! grep -qx "scripts/$f" <<<"$output"
-	done
+	run ! grep -qxE 'scripts/(bisect-series.sh|benchmark.sh|bench-stats.py|install-deps.sh)' <<<"$output"
+}
+
+# kunit_json FILE SUITE:CASE:STATUS...: a result file as kunit.py writes it.
+kunit_json() {
+	local f=$1
+	shift
+	python3 - "$f" "$@" <<'PY'
+import json, sys
+suites = {}
+for spec in sys.argv[2:]:
+    suite, case, status = spec.split(":")
+    suites.setdefault(suite, []).append({"name": case, "status": status})
+root = {"name": "KUnit Test Group", "test_cases": [],
+        "sub_groups": [{"name": s, "sub_groups": [], "test_cases": c} for s, c in suites.items()]}
+json.dump(root, open(sys.argv[1], "w"))
+PY
+}
+
+@test "kunit-compare: a failing, a vanished test and a vanished suite fail; old failures do not" {
+	d=$BATS_TEST_TMPDIR
+	kunit_json "$d/prev.json" a:one:PASS a:two:FAILURE b:only:SKIP c:x:PASS
+	kunit_json "$d/same.json" a:one:PASS a:two:FAILURE b:only:SKIP c:x:PASS c:new:PASS
+	run "$REPO/scripts/kunit-compare.py" "$d/same.json" "$d/prev.json"
+	[ "$status" -eq 0 ]
+	[[ $output == *"still failing KUnit Test Group.a.two"* ]]
+	# Suite b only skipped: no test of it passed, yet it must not vanish.
+	kunit_json "$d/cur.json" a:one:PASS a:two:FAILURE c:x:PASS
+	run "$REPO/scripts/kunit-compare.py" "$d/cur.json" "$d/prev.json"
+	[ "$status" -eq 1 ]
+	[[ $output == *"REGRESSION suite b: disappeared (ran before)"* ]]
+	kunit_json "$d/cur.json" a:one:FAILURE a:two:FAILURE b:only:SKIP
+	run "$REPO/scripts/kunit-compare.py" "$d/cur.json" "$d/prev.json"
+	[ "$status" -eq 1 ]
+	[[ $output == *"REGRESSION KUnit Test Group.a.one: FAILURE (before: PASS)"* ]]
+	[[ $output == *"REGRESSION KUnit Test Group.c.x: disappeared (passed before)"* ]]
+	kunit_json "$d/cur.json"
+	run "$REPO/scripts/kunit-compare.py" "$d/cur.json"
+	[ "$status" -eq 1 ]
+	[[ $output == *"no KUnit test ran"* ]]
+}
+
+@test "stage-kunit: bad arguments are refused before anything is built" {
+	d=$BATS_TEST_TMPDIR
+	run "$REPO/scripts/stage-kunit.sh" "$d" "$d/b" "$d/o"
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage]"*"has no tools/testing/kunit/kunit.py"* ]]
+	mkdir -p "$d/tools/testing/kunit" "$d/drivers/gpu/drm/xe"
+	touch "$d/tools/testing/kunit/kunit.py" "$d/drivers/gpu/drm/xe/.kunitconfig"
+	run "$REPO/scripts/stage-kunit.sh" --prev-kunit "$d/none.json" "$d" "$d/b" "$d/o"
+	[ "$status" -eq 2 ]
+	[[ $output == *"--prev-kunit: no file $d/none.json"* ]]
+	run "$REPO/scripts/stage-kunit.sh" --prev-kunit "$d/none.json" "$d" "$d/b"
+	[ "$status" -eq 2 ]
+	[ ! -e "$d/b" ] && [ ! -e "$d/o" ]
 }
