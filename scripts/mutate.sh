@@ -17,6 +17,8 @@
 #   file: drivers/gpu/drm/xe/xe_svm.c
 #   line: <TAB>if (xe_vma_autoreset(vma))      the added line, exactly
 #   mutant: <TAB>if (!xe_vma_autoreset(vma))   what it becomes ("" drops it)
+#   occurrence: 2                    which one, when the patch adds the
+#                                    line more than once (optional)
 #   why: negated condition           optional
 #
 # Writes OUT/mutants.tsv (id, patch, file, result: the first failing
@@ -24,7 +26,8 @@
 # kill ratio, the survivors); each mutant's run is in OUT/runs/ID. Exits
 # 0 when the kill ratio is at least --min-ratio, 1 when it is not or a
 # mutant could not be checked, 2 on a usage error or a mutation that does
-# not name exactly one added line of its patch.
+# not name exactly one added line of its patch (the occurrence-th one, if
+# given).
 #
 #   --series FILE       quilt series (default: the repo's series)
 #   --patches DIR       patch directory (default: the repo's patches/)
@@ -75,7 +78,7 @@ series=$(cd "$(dirname "$series")" && pwd)/$(basename "$series")
 patches=$(cd "$patches" && pwd)
 
 # parse FILE: one line per mutation, fields separated by \x1f: id, file,
-# line, mutant, why, the line number of its block.
+# line, mutant, why, occurrence, the line number of its block.
 parse() {
 	awk -v f="$1" '
 	function flush() {
@@ -84,9 +87,9 @@ parse() {
 				printf "%s:%d: a block needs id, file, line and mutant\n", f, start > "/dev/stderr"
 				bad = 1
 			} else
-				printf "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\n", id, file, line, mut, why, start
+				printf "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\n", id, file, line, mut, why, occ, start
 		}
-		n = 0; id = file = line = mut = why = ""; hasline = hasmut = 0
+		n = 0; id = file = line = mut = why = occ = ""; hasline = hasmut = 0
 	}
 	/^#/ { next }
 	/^[ \t]*$/ { flush(); next }
@@ -99,20 +102,25 @@ parse() {
 		else if (k == "line") { line = v; hasline = 1 }
 		else if (k == "mutant") { mut = v; hasmut = 1 }
 		else if (k == "why") why = v
+		else if (k == "occurrence") occ = v
 		else { printf "%s:%d: unknown key \"%s\"\n", f, FNR, k > "/dev/stderr"; bad = 1 }
 	}
 	END { flush(); exit bad }' "$1"
 }
 
-# mutate PATCH_IN FILE LINE MUTANT PATCH_OUT: PATCH_IN with the one added
-# line LINE of FILE replaced by MUTANT. Exit 3 unless exactly one matches.
+# mutate PATCH_IN FILE LINE MUTANT OCCURRENCE PATCH_OUT: PATCH_IN with the
+# added line LINE of FILE replaced by MUTANT: the only one, or the
+# OCCURRENCE-th. Exit 3 unless that one exists (and is the only one).
 mutate() {
-	awk -v file="$2" -v want="+$3" -v mut="+$4" '
+	awk -v file="$2" -v want="+$3" -v mut="+$4" -v occ="$5" '
 	/^\+\+\+ / { p = $2; sub(/^b\//, "", p); sub(/\t.*/, "", p); in_file = (p == file) }
 	/^diff --git / { in_file = 0 }
-	in_file && $0 == want && !/^\+\+\+ / { hits++; print mut; next }
+	in_file && $0 == want && !/^\+\+\+ / {
+		hits++
+		if (occ == "" || hits == occ) { print mut; next }
+	}
 	{ print }
-	END { exit hits == 1 ? 0 : 3 }' "$1" >"$5"
+	END { exit (occ == "" ? hits == 1 : hits >= occ) ? 0 : 3 }' "$1" >"$6"
 }
 
 # Every mutation, checked against its patch before anything runs.
@@ -130,15 +138,16 @@ for m in "$mutations"/*.mut; do
 	p=$(basename "$m" .mut).patch
 	[[ -n ${index_of[$p]:-} ]] || die usage "$m: no patch $p in $series"
 	parse "$m" >"$tmp/parsed" || die usage "$m: see above"
-	while IFS=$'\x1f' read -r id file line mut why at; do
+	while IFS=$'\x1f' read -r id file line mut why occ at; do
 		[[ $id =~ ^[a-z0-9_-]+$ ]] || die usage "$m:$at: id '$id' is not [a-z0-9_-]+"
 		[[ -z ${seen[$id]:-} ]] || die usage "$m:$at: id '$id' is also in ${seen[$id]}"
 		[[ $line != "$mut" ]] || die usage "$m:$at: $id: the mutant is the line itself"
-		mutate "$patches/$p" "$file" "$line" "$mut" "$tmp/check.patch" ||
-			die usage "$m:$at: $id: patch $p does not add exactly one line '$line' to $file"
+		[[ -z $occ || $occ =~ ^[1-9][0-9]*$ ]] || die usage "$m:$at: $id: occurrence '$occ' is not a number from 1"
+		mutate "$patches/$p" "$file" "$line" "$mut" "$occ" "$tmp/check.patch" ||
+			die usage "$m:$at: $id: patch $p does not add exactly one line '$line' to $file${occ:+ (occurrence $occ)}"
 		seen[$id]=$m:$at
 		patch_of[$id]=$p
-		printf '%s\x1f%s\x1f%s\x1f%s\x1f%s\n' "$id" "$file" "$line" "$mut" "$why" >"$tmp/$id"
+		printf '%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\n' "$id" "$file" "$line" "$mut" "$why" "$occ" >"$tmp/$id"
 		all+=("$id")
 	done <"$tmp/parsed"
 done
@@ -154,7 +163,7 @@ fi
 if ((list)); then
 	printf 'id\tpatch\tfile\twhy\n'
 	for id in "${ids[@]}"; do
-		IFS=$'\x1f' read -r _ file _ _ why <"$tmp/$id"
+		IFS=$'\x1f' read -r _ file _ _ why _ <"$tmp/$id"
 		printf '%s\t%02d %s\t%s\t%s\n' "$id" "${index_of[${patch_of[$id]}]}" "${patch_of[$id]}" "$file" "$why"
 	done
 	exit 0
@@ -167,14 +176,14 @@ printf 'id\tpatch\tfile\tresult\tseconds\n' >"$out/mutants.tsv"
 killed=0 total=0 errors=0
 survivors=()
 for id in "${ids[@]}"; do
-	IFS=$'\x1f' read -r _ file line mut why <"$tmp/$id"
+	IFS=$'\x1f' read -r _ file line mut why occ <"$tmp/$id"
 	p=${patch_of[$id]}
 	k=${index_of[$p]}
 	d=$out/runs/$id
 	mkdir -p "$d/patches"
 	cp "${entries[@]/#/$patches/}" "$d/patches/"
 	printf '%s\n' "${entries[@]}" >"$d/patches/series"
-	mutate "$patches/$p" "$file" "$line" "$mut" "$d/patches/$p"
+	mutate "$patches/$p" "$file" "$line" "$mut" "$occ" "$d/patches/$p"
 	log "[$((total + 1))/${#ids[@]}] $id: patch $k ($p), $file${why:+ ($why)}"
 	t0=$SECONDS rc=0
 	"$REPO_DIR/scripts/check-series.sh" --series "$d/patches/series" --patches "$d/patches" \

@@ -35,6 +35,15 @@ setup() {
 	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$d/m" --list
 	[ "$status" -eq 2 ]
 	[[ $output == *"$p.mut:1: a block needs id, file, line and mutant"* ]]
+	# The first occurrence of a line added once is that line; a second is not.
+	printf 'id: first\nfile: drivers/gpu/drm/xe/xe_range_fence.c\nline:  * @tree: range fence tree to insert into\nmutant: x\noccurrence: 1\nwhy: w\n' >"$d/m/$p.mut"
+	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$d/m" --list
+	[ "$status" -eq 0 ]
+	[[ ${lines[1]} == *"first"*"drivers/gpu/drm/xe/xe_range_fence.c	w" ]]
+	sed -i 's/^occurrence: 1$/occurrence: 2/' "$d/m/$p.mut"
+	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$d/m" --list
+	[ "$status" -eq 2 ]
+	[[ $output == *"first: patch $p.patch does not add exactly one line"*"(occurrence 2)"* ]]
 	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$muts" --list
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]
