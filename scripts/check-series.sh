@@ -272,6 +272,7 @@ kunit_builtin_stage() {
 	[[ $st == fail ]] || prev_kbuiltin=$d/kunit.json
 	printf '  kunit-builtin: %s\n' "$(grep -m1 '^kunit:' "$log" 2>/dev/null)" >&2
 	record "$idx" "$patch" kunit-builtin "$st" $((SECONDS - t0)) "$log"
+	[[ $idx != 00 || $st == pass ]] || die baseline "kunit-builtin fails on the $base_label: see $log"
 }
 
 # sparse_scan CONFIG: sparse over the whole sparse scope of the base tree

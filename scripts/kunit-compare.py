@@ -27,7 +27,11 @@ def load(path):
     """The tests of a result file by path, and its suites' names."""
     with open(path) as f:
         root = json.load(f)
-    return dict(leaves(root)), {g.get("name") for g in root.get("sub_groups", [])}
+    # A suite that ran no case (skipped or crashed as a whole) is a case of
+    # the root; a suite with cases is a group.
+    suites = {g.get("name") for g in root.get("sub_groups", [])}
+    suites |= {c.get("name") for c in root.get("test_cases", [])}
+    return dict(leaves(root)), suites
 
 
 def main(argv):

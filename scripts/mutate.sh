@@ -8,15 +8,16 @@
 # one, a copy of the series with that line changed is checked by
 # check-series.sh --only K (K: the patch's place in the series); the
 # mutant is killed when a stage fails, and survives when every stage
-# passes. Patches 1..K-1 come from the result cache when the pipeline has
-# checked them, so a mutant costs about one patch's checks.
+# passes. The series itself is checked first, with the same options, and
+# must pass: otherwise every mutant would count as killed. That run also
+# fills the result cache, so that a mutant costs about one patch's checks.
 #
 # A .mut file holds blocks separated by blank lines ('#' starts a comment):
 #
 #   id: gc-negated                   unique over all files: [a-z0-9_-]+
 #   file: drivers/gpu/drm/xe/xe_svm.c
 #   line: <TAB>if (xe_vma_autoreset(vma))      the added line, exactly
-#   mutant: <TAB>if (!xe_vma_autoreset(vma))   what it becomes ("" drops it)
+#   mutant: <TAB>if (!xe_vma_autoreset(vma))   what it becomes (empty: a blank line)
 #   occurrence: 2                    which one, when the patch adds the
 #                                    line more than once (optional)
 #   why: negated condition           optional
@@ -39,8 +40,9 @@
 #                       them; build nothing
 #   -h, --help          this text
 #
-# Any other option goes to check-series.sh (e.g. --configs, --no-boot):
-# fewer stages run faster but kill fewer mutants. ID... runs only those.
+# --configs, --sparse-config, --boot-config, --tree, --no-boot,
+# --no-kunit-builtin and --no-cache go to check-series.sh: fewer stages
+# run faster but kill fewer mutants. ID... runs only those mutants.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -62,7 +64,12 @@ while (($#)); do
 	--out) optval "$@"; out=$2; shift ;;
 	--min-ratio) optval "$@"; min_ratio=$2; shift ;;
 	--list) list=1 ;;
-	--configs | --sparse-config | --boot-config | --tree) optval "$@"; check_args+=("$1" "$2"); shift ;;
+	--configs | --sparse-config | --boot-config)
+		optval "$@"
+		for c in $2; do [[ $c == none ]] || matrix_config "$c"; done
+		check_args+=("$1" "$2")
+		shift ;;
+	--tree) optval "$@"; check_args+=("$1" "$2"); shift ;;
 	--no-boot | --no-kunit-builtin | --no-cache) check_args+=("$1") ;;
 	-*) die usage "unknown option '$1' (see --help)" ;;
 	*) ids+=("$1") ;;
@@ -72,6 +79,7 @@ done
 if [[ ! $min_ratio =~ ^[0-9]+$ ]] || ((10#$min_ratio > 100)); then
 	die usage "--min-ratio: a percentage 0..100, not '$min_ratio'"
 fi
+min_ratio=$((10#$min_ratio))
 [[ -d $mutations ]] || die usage "no mutations directory: $mutations"
 read_series "$series" "$patches"
 series=$(cd "$(dirname "$series")" && pwd)/$(basename "$series")
@@ -112,7 +120,9 @@ parse() {
 # added line LINE of FILE replaced by MUTANT: the only one, or the
 # OCCURRENCE-th. Exit 3 unless that one exists (and is the only one).
 mutate() {
-	awk -v file="$2" -v want="+$3" -v mut="+$4" -v occ="$5" '
+	# Through the environment: awk -v would turn a \n in C code into a newline.
+	file=$2 want="+$3" mut="+$4" occ=$5 awk '
+	BEGIN { file = ENVIRON["file"]; want = ENVIRON["want"]; mut = ENVIRON["mut"]; occ = ENVIRON["occ"] }
 	/^\+\+\+ / { p = $2; sub(/^b\//, "", p); sub(/\t.*/, "", p); in_file = (p == file) }
 	/^diff --git / { in_file = 0 }
 	in_file && $0 == want && !/^\+\+\+ / {
@@ -172,6 +182,11 @@ fi
 claim_out "$out"
 out=$(cd "$out" && pwd)
 mkdir -p "$out/runs"
+log "the series itself first, with the same options"
+if ! "$REPO_DIR/scripts/check-series.sh" --series "$series" --patches "$patches" \
+	--out "$out/original" "${check_args[@]}" >"$out/original.log" 2>&1; then
+	die check "the series itself fails check-series.sh: every mutant would count as killed (see $out/original.log and $out/original/report.txt)"
+fi
 printf 'id\tpatch\tfile\tresult\tseconds\n' >"$out/mutants.tsv"
 killed=0 total=0 errors=0
 survivors=()

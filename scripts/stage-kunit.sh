@@ -10,10 +10,11 @@
 # (kunit-compare.py): a test that passed and now fails or is gone,
 # or a suite that ran and is gone, fails the stage.
 #
-# When /dev/kvm exists but KVM cannot work (no vmx/svm, or XE_STACK_ACCEL
-# is tcg), kunit.py would still try it first and hang: it then runs in a
-# mount namespace where /dev/kvm is /dev/null (unshare; user namespace
-# when not root), so qemu uses TCG.
+# When /dev/kvm can be opened but KVM cannot work (no vmx/svm, or
+# XE_STACK_ACCEL is tcg), kunit.py would still try it first and hang: it
+# then runs in a mount namespace where /dev/kvm is /dev/null (unshare; a
+# user namespace when not root), so qemu uses TCG. A /dev/kvm that cannot
+# be opened needs nothing: qemu falls back to TCG by itself.
 #
 # OUT_DIR gets kunit.json, kunit.txt (kunit.py's output), console.log (the
 # guest's raw output) and kunit.log (the comparison). Exit status: 0 pass,
@@ -39,13 +40,17 @@ while (($#)); do
 	shift
 done
 [[ $# -eq 3 ]] || die usage "stage-kunit.sh [--prev-kunit JSON] TREE BUILD_DIR OUT_DIR (see --help)"
+[[ -d $1 ]] || die usage "no tree $1"
 tree=$(cd "$1" && pwd) build=$2 d=$3
 [[ -f $tree/tools/testing/kunit/kunit.py ]] || die usage "$tree has no tools/testing/kunit/kunit.py"
 [[ -f $tree/drivers/gpu/drm/xe/.kunitconfig ]] || die usage "$tree has no drivers/gpu/drm/xe/.kunitconfig"
 [[ -z $prev || -f $prev ]] || die usage "--prev-kunit: no file $prev"
 need qemu-system-x86_64 qemu-system-x86
 mkdir -p "$build" "$d"
-build=$(cd "$build" && pwd)
+# kunit.py runs from the tree's root: every path it gets is absolute.
+build=$(cd "$build" && pwd) d=$(cd "$d" && pwd)
+# Nor may it leave __pycache__ in the tree, which a user's tree would keep.
+export PYTHONDONTWRITEBYTECODE=1
 rm -f "$d/kunit.json"
 
 cmd=(python3 "$tree/tools/testing/kunit/kunit.py" run --arch=x86_64
@@ -53,11 +58,14 @@ cmd=(python3 "$tree/tools/testing/kunit/kunit.py" run --arch=x86_64
 	--kunitconfig="$tree/drivers/gpu/drm/xe"
 	--kunitconfig="$REPO_DIR/kunit-configs/xe-builtin.kunitconfig"
 	--make_options="CC=ccache gcc" --json="$d/kunit.json")
-if [[ -e /dev/kvm ]] && ! { [[ ${XE_STACK_ACCEL:-} == kvm || (-z ${XE_STACK_ACCEL:-} && -w /dev/kvm) ]] &&
+if [[ -w /dev/kvm ]] && ! { [[ ${XE_STACK_ACCEL:-} == kvm || -z ${XE_STACK_ACCEL:-} ]] &&
 	grep -qwE 'vmx|svm' /proc/cpuinfo; }; then
 	need unshare util-linux
+	need mount mount
 	ns=(unshare --mount)
 	((EUID == 0)) || ns+=(--map-root-user)
+	"${ns[@]}" sh -c 'mount --bind /dev/null /dev/kvm' 2>"$d/unshare.err" ||
+		die tools "/dev/kvm works but KVM cannot (no vmx/svm), and it cannot be hidden from kunit.py's qemu: $(head -n1 "$d/unshare.err") (run as root, allow user namespaces, or make /dev/kvm unwritable)"
 	cmd=("${ns[@]}" sh -c 'mount --bind /dev/null /dev/kvm && exec "$@"' sh "${cmd[@]}")
 fi
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}

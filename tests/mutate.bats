@@ -49,6 +49,38 @@ setup() {
 	[ "${#lines[@]}" -eq 3 ]
 }
 
+@test "mutate: lines with a backslash or added twice are named exactly; context lines are not added lines" {
+	d=$BATS_TEST_TMPDIR
+	mkdir "$d/p" "$d/m"
+	cat >"$d/p/x.patch" <<'PATCH'
+Subject: [PATCH] x
+
+---
+--- a/drivers/gpu/drm/xe/xe_x.c
++++ b/drivers/gpu/drm/xe/xe_x.c
+@@ -1,2 +1,4 @@
+ 	pr_info("ctx\n");
++	pr_info("twice\n");
++	pr_info("twice\n");
+ }
+PATCH
+	echo x.patch >"$d/p/series"
+	set_mut() { printf 'id: m\nfile: drivers/gpu/drm/xe/xe_x.c\nline: \t%s\nmutant: x\n%b' "$1" "${2:-}" >"$d/m/x.mut"; }
+	set_mut 'pr_info("twice\n");'
+	run "$REPO/scripts/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
+	[ "$status" -eq 2 ]
+	[[ $output == *"does not add exactly one line"* ]]
+	set_mut 'pr_info("twice\n");' 'occurrence: 2\n'
+	run "$REPO/scripts/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
+	[ "$status" -eq 0 ]
+	set_mut 'pr_info("twice\n");' 'occurrence: 3\n'
+	run "$REPO/scripts/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
+	[ "$status" -eq 2 ]
+	set_mut 'pr_info("ctx\n");'
+	run "$REPO/scripts/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
+	[ "$status" -eq 2 ]
+}
+
 @test "mutate: each mutant is killed at the stage that catches it, or listed as a survivor" {
 	fresh_run mutate
 	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$muts" --out "$RUNS/mutate" \
@@ -56,6 +88,8 @@ setup() {
 	printf '%s\n' "$output"
 	# 1 of 2 killed: under the 90 % asked for by default.
 	[ "$status" -eq 1 ]
+	# The series itself passed first.
+	grep -q 'Patch_applied' "$RUNS/mutate/original/report.md"
 	grep -qP '^param-renamed\t.*\tkernel-doc\t' "$RUNS/mutate/mutants.tsv"
 	grep -qP '^wording\t.*\tsurvived\t' "$RUNS/mutate/mutants.tsv"
 	grep -q 'mutants: 2, killed: 1, survived: 1, errors: 0, kill ratio: 50%' "$RUNS/mutate/summary.txt"
@@ -65,7 +99,7 @@ setup() {
 	grep -q '^+ \* @tree: range fence tree to insert into$' "$FIXTURES/clean/drm-xe-Fix-a-typo-in-the-xe_range_fence_insert-kernel-doc.patch"
 	[ -z "$(awk -F'\t' '$1 == "02"' "$RUNS/mutate/runs/wording/check/results.tsv")" ]
 	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$muts" --out "$RUNS/mutate" \
-		--configs xe-nosvm --no-boot --min-ratio 50 param-renamed
+		--configs xe-nosvm --no-boot --min-ratio 100 param-renamed
 	[ "$status" -eq 0 ]
 	grep -q 'mutants: 1, killed: 1' "$RUNS/mutate/summary.txt"
 }

@@ -168,10 +168,20 @@ PY
 	run "$REPO/scripts/kunit-compare.py" "$d/cur.json"
 	[ "$status" -eq 1 ]
 	[[ $output == *"no KUnit test ran"* ]]
+	# A suite skipped as a whole is a case of the root, not a group.
+	kunit_json "$d/cur.json" a:one:PASS
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["test_cases"].append({"name": "whole", "status": "SKIP"}); json.dump(d, open(sys.argv[2], "w"))' \
+		"$d/cur.json" "$d/prev.json"
+	run "$REPO/scripts/kunit-compare.py" "$d/cur.json" "$d/prev.json"
+	[ "$status" -eq 1 ]
+	[[ $output == *"REGRESSION suite whole: disappeared (ran before)"* ]]
 }
 
 @test "stage-kunit: bad arguments are refused before anything is built" {
 	d=$BATS_TEST_TMPDIR
+	run "$REPO/scripts/stage-kunit.sh" "$d/none" "$d/b" "$d/o"
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] no tree $d/none"* ]]
 	run "$REPO/scripts/stage-kunit.sh" "$d" "$d/b" "$d/o"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage]"*"has no tools/testing/kunit/kunit.py"* ]]
