@@ -21,10 +21,7 @@ kernel=$build/arch/x86/boot/bzImage
 [[ -f $kernel ]] || die boot "no kernel at $kernel"
 
 accel=tcg
-if [[ ${XE_STACK_ACCEL:-} == kvm || (-z ${XE_STACK_ACCEL:-} && -w /dev/kvm) ]] &&
-	grep -qwE 'vmx|svm' /proc/cpuinfo; then
-	accel=kvm
-fi
+! kvm_usable || accel=kvm
 echo "$accel" >"$out/accel"
 
 "$REPO_DIR/scripts/make-initramfs.sh" "$build" "$out/initramfs.cpio.gz"

@@ -377,21 +377,21 @@ save_state() {
 	mv "$e.tmp" "$e"
 }
 
+# restore_dir CACHED DEST: DEST becomes a copy of CACHED, if it was cached.
+restore_dir() {
+	[[ -d $1 ]] || return 0
+	mkdir -p "$(dirname "$2")"
+	rm -rf "${2:?}"
+	cp -r "$1" "$2"
+}
+
 # load_state INDEX: the same, back into this run, marked cached.
 load_state() {
 	local idx=$1 e=$cache_root/${keys[10#$1]}
 	awk -F'\t' -v OFS='\t' '{ $7 = "cached"; print }' "$e/rows.tsv" >>"$results"
 	cp "$e"/logs/* "$out/logs/" 2>/dev/null || true
-	if [[ -d $e/boot ]]; then
-		mkdir -p "$out/boot"
-		rm -rf "${out:?}/boot/${idx:?}"
-		cp -r "$e/boot" "$out/boot/$idx"
-	fi
-	if [[ -d $e/kunit-builtin ]]; then
-		mkdir -p "$out/kunit-builtin"
-		rm -rf "${out:?}/kunit-builtin/${idx:?}"
-		cp -r "$e/kunit-builtin" "$out/kunit-builtin/$idx"
-	fi
+	restore_dir "$e/boot" "$out/boot/$idx"
+	restore_dir "$e/kunit-builtin" "$out/kunit-builtin/$idx"
 	rm -f "$out"/state/*.cc "$out/state/sparse"
 	cp "$e"/*.cc "$out/state/" 2>/dev/null || true
 	[[ ! -f $e/sparse ]] || cp "$e/sparse" "$out/state/sparse"

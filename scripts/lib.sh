@@ -65,6 +65,14 @@ need() {
 		die tools "'$1' not found: install the Debian package '$2'"
 }
 
+# kvm_usable: qemu can use KVM here: /dev/kvm can be opened (or
+# XE_STACK_ACCEL=kvm says to try anyway; =tcg says not to) and the CPU has
+# vmx/svm. Without them, qemu -accel kvm hangs in this project's machines.
+kvm_usable() {
+	[[ ${XE_STACK_ACCEL:-} == kvm || (-z ${XE_STACK_ACCEL:-} && -w /dev/kvm) ]] &&
+		grep -qwE 'vmx|svm' /proc/cpuinfo
+}
+
 # free_mib PATH: MiB free on the file system that holds PATH (or the
 # nearest folder above it that exists).
 free_mib() {

@@ -58,8 +58,7 @@ cmd=(python3 "$tree/tools/testing/kunit/kunit.py" run --arch=x86_64
 	--kunitconfig="$tree/drivers/gpu/drm/xe"
 	--kunitconfig="$REPO_DIR/kunit-configs/xe-builtin.kunitconfig"
 	--make_options="CC=ccache gcc" --json="$d/kunit.json")
-if [[ -w /dev/kvm ]] && ! { [[ ${XE_STACK_ACCEL:-} == kvm || -z ${XE_STACK_ACCEL:-} ]] &&
-	grep -qwE 'vmx|svm' /proc/cpuinfo; }; then
+if [[ -w /dev/kvm ]] && ! kvm_usable; then
 	need unshare util-linux
 	need mount mount
 	ns=(unshare --mount)
