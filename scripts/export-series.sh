@@ -14,6 +14,10 @@
 # PREFIX/NAME ends at the last patch of mail series NAME, PREFIX/stack at
 # the last patch of all (PREFIX defaults to SERIES_NAME of project.conf).
 #
+# What a patch file holds between its "---" line and the diffstat (the
+# changes between versions, which git am drops) is put back below the
+# "---" line of its mail.
+#
 # Each mail series is `git format-patch --cover-letter -v N --thread
 # --base=BASE` of its own patches. N is the highest cover-letters/NAME-vN.txt;
 # that file gives the cover letter: first line the subject, a blank line,
@@ -23,7 +27,9 @@
 # letter says so and whether the series also applies without them. When
 # tags PREFIX/NAME-v(N-1) and PREFIX/NAME-v(N-1)-base exist (every export
 # of version N tags it so), the cover letter ends with the
-# `git range-diff` against that version.
+# `git range-diff` against that version. Where they do not (a fresh
+# cache), version N-1 is rebuilt from its mails as posted, saved as
+# COVERS/NAME-v(N-1).mbox, applied where the series starts now.
 #
 # To and Cc of every patch come from the base's
 # scripts/get_maintainer.pl, as b4 does it: To the maintainers and
@@ -133,6 +139,25 @@ export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=$PROJECT
 	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=$PROJECT_EMAIL
 g() { git -C "$repo" "$@"; }
 
+# rebuild_previous NAME V: where no export tagged version V of mail series
+# NAME (a fresh cache), rebuild it from the mails as posted, COVERS/NAME-vV.mbox,
+# applied at HEAD (where NAME starts now), for the range-diff.
+rebuild_previous() {
+	local old=$prefix/$1-v$2 mbox=$covers/$1-v$2.mbox here
+	g rev-parse -q --verify "refs/tags/$old" >/dev/null && return 0
+	[[ -f $mbox ]] || return 0
+	here=$(g rev-parse HEAD)
+	if g am -q --committer-date-is-author-date "$mbox" >"$repo/.git/xe-stack-am.log" 2>&1; then
+		g tag -f "$old" HEAD >/dev/null
+		g tag -f "$old-base" "$here" >/dev/null
+		log "$1 v$2 rebuilt from $mbox"
+	else
+		g am --abort >/dev/null 2>&1 || true
+		log "warning: $mbox does not apply where $1 starts: no range-diff against v$2"
+	fi
+	g checkout -q -f --detach "$here"
+}
+
 # A fresh detached checkout of the base, then git am patch by patch.
 [[ ! -d $repo/.git/rebase-apply ]] || g am --abort >/dev/null 2>&1 || true
 g checkout -q -f --detach "$base" || die export "cannot check out the base $base in $repo (see git's message above)"
@@ -140,6 +165,9 @@ g clean -q -f -d -x
 declare -A start=() tip=()
 for n in "${names[@]}"; do
 	start[$n]=$(g rev-parse HEAD)
+	if ((mail)) && ((version[$n] > 1)); then
+		rebuild_previous "$n" "$((version[$n] - 1))"
+	fi
 	while IFS= read -r p; do
 		[[ -n $p ]] || continue
 		if ! g am -q --committer-date-is-author-date "$patches/$p" >"$repo/.git/xe-stack-am.log" 2>&1; then
@@ -285,6 +313,18 @@ for n in "${names[@]}"; do
 		g format-patch "${args[@]}" "${start[$n]}..$prefix/$n" ||
 		die format-patch "git format-patch failed for mail series $n"
 
+	# What a patch file says below its "---" line (the changes between
+	# versions) goes below the "---" line of its mail too: git am dropped it.
+	mapfile -t mem < <(grep . <<<"${members[$n]}")
+	k=0
+	for f in "$tmp"/*.patch; do
+		[[ $f == */v$v-0000-cover-letter.patch ]] && continue
+		patch_notes "$patches/${mem[$k]}" >"$tmp/.notes"
+		insert_notes "$f" "$tmp/.notes"
+		k=$((k + 1))
+	done
+	rm -f "$tmp/.notes"
+
 	# Content-derived Message-Ids, recipients per patch, union for the cover.
 	: >"$tmp/.ids"
 	: >"$tmp/.all"
@@ -307,6 +347,12 @@ for n in "${names[@]}"; do
 	rm -f "$tmp/.ids" "$tmp/.all" "$tmp/.cover"
 	[[ $(find "$tmp" -name '*.patch' | wc -l) -eq $((count + 1)) ]] ||
 		die format-patch "mail series $n: want a cover letter and $count patches in $tmp"
+	# A body line starting with "From " splits the mail in an mbox (b4,
+	# mail archives): name it rather than let b4 miss a patch.
+	for f in "$tmp"/*.patch; do
+		l=$(awk 'NR > 1 && /^From / { print NR ": " $0; exit }' "$f")
+		[[ -z $l ]] || die format-patch "mail series $n: $(basename "$f") line $l: a line starting with 'From ' splits the mail in an mbox; reword it in the patch file"
+	done
 	b4_check "$tmp" "$count"
 
 	# Replace the previous output only if something changed.

@@ -10,7 +10,8 @@
 # changed). Files are written with `git format-patch --zero-commit
 # --no-signature --no-numbered --abbrev=9`, the form of the repo's patch
 # files, and only if their content changed: importing an unchanged export
-# rewrites nothing.
+# rewrites nothing. The notes between a file's "---" line and its
+# diffstat (the changes between versions) are not in git: they are kept.
 #
 # Review trailers: --trailers MSGID (a message of a posted thread, fetched
 # from lore by b4) or --trailers-mbox FILE (that thread saved as an mbox),
@@ -114,6 +115,12 @@ for i in "${!names[@]}"; do
 	git -C "$repo" format-patch --zero-commit --no-signature --no-numbered --abbrev=9 \
 		--stdout -1 "${commits[$i]}" >"$f.import" ||
 		die import "git format-patch failed for ${commits[$i]} (${names[$i]})"
+	# The notes below "---" live only in the patch file: keep them.
+	if [[ -f $f ]]; then
+		patch_notes "$f" >"$f.import-notes"
+		insert_notes "$f.import" "$f.import-notes"
+		rm -f "$f.import-notes"
+	fi
 	if cmp -s "$f.import" "$f"; then
 		rm -f "$f.import"
 	else

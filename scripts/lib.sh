@@ -53,6 +53,27 @@ read_series() {
 	done
 }
 
+# patch_notes FILE: the notes of a patch file for the reviewers, the
+# changes between versions: what stands between its first "---" line and
+# the diffstat or the diff, without leading or trailing blank lines.
+# git am drops them, so the export and import put them back.
+patch_notes() {
+	awk 'on && (/^---$/ || /^diff / || /^Index: / || /^--- / || /^ .*[|] / || /^ [0-9]+ files? changed/) { exit }
+		on && /^[ \t]*$/ { if (n) blank = blank "\n"; next }
+		on { printf "%s%s\n", blank, $0; blank = ""; n++; next }
+		/^---$/ { on = 1 }' "$1"
+}
+
+# insert_notes FILE NOTES: put the text of file NOTES, if any, and a blank
+# line after the first "---" line of the format-patch output FILE.
+insert_notes() {
+	[[ -s $2 ]] || return 0
+	awk -v notes="$2" '{ print } /^---$/ && !done {
+		while ((getline l <notes) > 0) print l
+		print ""
+		done = 1 }' "$1" >"$1.notes" && mv "$1.notes" "$1"
+}
+
 # run CMD...: print the command as it would be typed, then run it.
 run() {
 	printf '+ %s\n' "$(printf '%q ' "$@")" >&2

@@ -14,14 +14,14 @@ log2up() {
 @test "a command that fails once a symbol appears names the patch adding it" {
 	fresh_run bisect-cmd
 	run "$REPO/scripts/bisect-series.sh" --out "$RUNS/bisect-cmd" -- \
-		sh -c '! grep -q cpu_autoreset_active drivers/gpu/drm/xe/xe_vm_types.h'
+		sh -c '! grep -q xe_madvise_notifier_set drivers/gpu/drm/xe/xe_vm_types.h'
 	printf '%s\n' "$output"
 	[ "$status" -eq 0 ]
 	# The answer, found the slow way: the first patch adding the symbol there.
 	k=0 want=
 	while read -r p; do
 		k=$((k + 1))
-		if awk '/^\+\+\+ b\/drivers\/gpu\/drm\/xe\/xe_vm_types.h/ { f = 1; next } /^\+\+\+ / { f = 0 } f && /^\+.*cpu_autoreset_active/ { found = 1 } END { exit !found }' "$REPO/patches/$p"; then
+		if awk '/^\+\+\+ b\/drivers\/gpu\/drm\/xe\/xe_vm_types.h/ { f = 1; next } /^\+\+\+ / { f = 0 } f && /^\+.*xe_madvise_notifier_set/ { found = 1 } END { exit !found }' "$REPO/patches/$p"; then
 			want=$(printf '%02d %s' "$k" "$p")
 			break
 		fi

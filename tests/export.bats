@@ -67,8 +67,8 @@ header() {
 		[ "$(grep -c '^prerequisite-patch-id: ' "$cover")" -eq "$before" ]
 		before=$((before + m))
 	done
-	# The stack of this repo: 1, 7 and 2 patches.
-	[ "$(mail_count pagemap-nothp) $(mail_count autoreset) $(mail_count purgeable-query)" = "1 7 2" ]
+	# The stack of this repo: 1, 6 and 2 patches.
+	[ "$(mail_count pagemap-nothp) $(mail_count autoreset) $(mail_count purgeable-query)" = "1 6 2" ]
 }
 
 @test "To and Cc from get_maintainer.pl on every patch, intel-xe on every xe patch, the cover letter gets the union" {
@@ -146,35 +146,94 @@ header() {
 	args=(--series "$s/series" --patches "$s/patches" --covers "$s/cover-letters" --refs xe-stack-test)
 	"$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
 	cp -r "$s/mail/pagemap-nothp-v1" "$s/pagemap-v1"
+	a=$(version autoreset "$s/cover-letters")
+	cp -r "$s/mail/autoreset-v$a" "$s/autoreset-v$a"
 
-	# Patch 3 of autoreset gains a line in its commit message.
-	p=$(awk '/^# mail: autoreset/ { on = 1; next } on && /^[^#]/ && NF { if (++c == 3) { print; exit } }' "$s/series")
+	# Patch 2 of purgeable-query gains a line in its commit message.
+	[ "$(version purgeable-query "$s/cover-letters")" -eq 1 ]
+	m=$(mail_count purgeable-query "$s/series")
+	[ "$m" -ge 2 ]
+	p=$(awk '/^# mail: purgeable-query/ { on = 1; next } on && /^[^#]/ && NF { if (++c == 2) { print; exit } }' "$s/series")
 	sed -i '0,/^Signed-off-by: /s//This line is new in v2.\n\n&/' "$s/patches/$p"
 	grep -q '^This line is new in v2\.$' "$s/patches/$p"
 	# A v2 cover letter without its changelog is refused, naming the file.
-	cp "$s/cover-letters/autoreset-v1.txt" "$s/cover-letters/autoreset-v2.txt"
+	cp "$s/cover-letters/purgeable-query-v1.txt" "$s/cover-letters/purgeable-query-v2.txt"
 	run "$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
 	[ "$status" -ne 0 ]
-	[[ $output == *"[cover]"*"autoreset-v2.txt has no 'Changes in v2:' section"* ]]
-	printf '\nChanges in v2:\n- patch 3: one more line in the commit message\n' >>"$s/cover-letters/autoreset-v2.txt"
+	[[ $output == *"[cover]"*"purgeable-query-v2.txt has no 'Changes in v2:' section"* ]]
+	printf '\nChanges in v2:\n- patch 2: one more line in the commit message\n' >>"$s/cover-letters/purgeable-query-v2.txt"
 	"$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
 
-	d=$s/mail/autoreset-v2
-	[ "$(ls "$d" | wc -l)" -eq 8 ]
-	for k in $(seq 0 7); do
-		[[ $(header "$(ls "$d"/v2-"$(printf %04d "$k")"-*.patch)" Subject) == "[PATCH v2 $k/7] "* ]]
+	d=$s/mail/purgeable-query-v2
+	[ "$(ls "$d" | wc -l)" -eq $((m + 1)) ]
+	for k in $(seq 0 "$m"); do
+		[[ $(header "$(ls "$d"/v2-"$(printf %04d "$k")"-*.patch)" Subject) == "[PATCH v2 $k/$m] "* ]]
 	done
 	cover=$d/v2-0000-cover-letter.patch
 	grep -q '^Changes in v2:$' "$cover"
 	grep -q '^Range-diff against v1:$' "$cover"
 	sed -n '/^Range-diff against v1:$/,/^base-commit:/p' "$cover"
-	[ "$(grep -cE '^[0-9]+: +[0-9a-f]+ = ' "$cover")" -eq 6 ]
+	[ "$(grep -cE '^[0-9]+: +[0-9a-f]+ = ' "$cover")" -eq $((m - 1)) ]
 	[ "$(grep -cE '^[0-9]+: +[0-9a-f]+ ! ' "$cover")" -eq 1 ]
-	grep -q '^3: .* ! 3: ' "$cover"
+	grep -q '^2: .* ! 2: ' "$cover"
 	grep -q '^    +    This line is new in v2\.$' "$cover"
-	# The other series stay v1, the first one unchanged.
+	# The series before it are unchanged, at their versions.
 	diff -r "$s/pagemap-v1" "$s/mail/pagemap-nothp-v1"
-	[ -d "$s/mail/purgeable-query-v1" ] && [ ! -d "$s/mail/purgeable-query-v2" ]
+	diff -r "$s/autoreset-v$a" "$s/mail/autoreset-v$a"
+	[ -d "$s/mail/purgeable-query-v1" ]
+}
+
+@test "with no tag of the previous version (a fresh cache), the range-diff comes from its saved mails" {
+	a=$(version autoreset)
+	[ "$a" -ge 2 ]
+	[ -f "$REPO/cover-letters/autoreset-v$((a - 1)).mbox" ]
+	run "$REPO/scripts/export-series.sh" --refs xe-stack-test --out "$BATS_TEST_TMPDIR/mail"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"autoreset v$((a - 1)) rebuilt from $REPO/cover-letters/autoreset-v$((a - 1)).mbox"* ]]
+	cover=$BATS_TEST_TMPDIR/mail/autoreset-v$a/v$a-0000-cover-letter.patch
+	grep -q "^Range-diff against v$((a - 1)):$" "$cover"
+	# Every patch of the saved version is in it, matched or dropped.
+	[ "$(grep -cE '^ *[0-9]+: +[0-9a-f]+ [<=!] ' "$cover")" -eq "$(grep -c '^From [0-9a-f]\{40\} ' "$REPO/cover-letters/autoreset-v$((a - 1)).mbox")" ]
+	# The tags are there now: a second export does not rebuild it.
+	run "$REPO/scripts/export-series.sh" --refs xe-stack-test --out "$BATS_TEST_TMPDIR/mail"
+	[ "$status" -eq 0 ]
+	[[ $output != *"rebuilt from"* ]]
+	grep -q "^Range-diff against v$((a - 1)):$" "$cover"
+}
+
+@test "a commit message line starting with 'From ' is refused, naming the mail and the line" {
+	s=$BATS_TEST_TMPDIR/stack
+	mkdir -p "$s"
+	cp -r "$REPO/series" "$REPO/patches" "$REPO/cover-letters" "$s/"
+	p=$(awk '/^# mail: pagemap-nothp/ { on = 1; next } on && /^[^#]/ && NF { print; exit }' "$s/series")
+	sed -i '0,/^Signed-off-by: /s//From now on this line splits the mail.\n\n&/' "$s/patches/$p"
+	run "$REPO/scripts/export-series.sh" --series "$s/series" --patches "$s/patches" \
+		--covers "$s/cover-letters" --refs xe-stack-test --out "$s/mail"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"[format-patch] mail series pagemap-nothp: v1-0001-"*" line "*": From now on this line splits the mail."* ]]
+	[ ! -d "$s/mail/pagemap-nothp-v1" ]
+}
+
+@test "what a patch file says below its --- line is below the --- line of its mail" {
+	found=0
+	for n in $(mail_names); do
+		v=$(version "$n")
+		k=0
+		while read -r p; do
+			k=$((k + 1))
+			notes=$(awk '/^---$/ { on = 1; next } on && (/^ .*[|] / || /^diff /) { exit } on' "$REPO/patches/$p" | grep . || true)
+			[ -n "$notes" ] || continue
+			found=$((found + 1))
+			f=$(ls "$MAIL/$n-v$v/v$v-$(printf %04d "$k")"-*.patch)
+			echo "$n $k: $f"
+			got=$(awk '/^---$/ { on = 1; next } on && (/^ .*[|] / || /^diff /) { exit } on' "$f" | grep . || true)
+			[ "$got" = "$notes" ]
+		done < <(awk -v n="$n" '/^# mail:/ { on = ($3 == n); next } /^#/ || !NF { next } on { print $1 }' "$REPO/series")
+	done
+	# The repo's series has such notes, so that this test means something.
+	[ "$found" -gt 0 ]
 }
 
 @test "importing the export back into patches/ rewrites no file" {
