@@ -25,10 +25,10 @@ log2up() {
 			want=$(printf '%02d %s' "$k" "$p")
 			break
 		fi
-	done < <(sed 's/#.*//' "$REPO/series" | awk 'NF { print $1 }')
+	done < <(series_patches)
 	[ -n "$want" ]
 	grep -qx "first bad patch: $want" "$RUNS/bisect-cmd/result.txt"
-	n=$(sed 's/#.*//' "$REPO/series" | awk 'NF' | wc -l)
+	n=$(series_patches | wc -l)
 	checks=$(sed -n 's/^checks: \([0-9]*\) .*/\1/p' "$RUNS/bisect-cmd/result.txt")
 	[ "$checks" -le $((2 + $(log2up "$n"))) ]
 }

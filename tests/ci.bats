@@ -67,7 +67,7 @@ listed_jobs() {
 	child=$XE_STACK_CI_OUT/.gitlab-ci-local/artifacts/generate/out/ci/pipeline.yml
 	[ -f "$child" ]
 	# One per patch of the series and pipeline config: none is missed.
-	n=$(sed 's/#.*//' "$REPO/series" | awk 'NF' | wc -l)
+	n=$(series_patches | wc -l)
 	c=$(awk '!/^#/ && $2 == "pipeline"' "$REPO/config-fragments/matrix" | wc -l)
 	[ "$n" -gt 0 ] && [ "$c" -gt 0 ]
 	[ "$(expected_jobs "$REPO/series" | wc -l)" -eq $((n * c)) ]
@@ -119,7 +119,7 @@ listed_jobs() {
 	XE_STACK_SERIES=$FIXTURES/clean/series XE_STACK_PATCHES=$FIXTURES/clean \
 		run "$REPO/CI/job.sh" check --dry-run 1 xe-nosvm --no-cache
 	[[ $output == *"--series $FIXTURES/clean/series --patches $FIXTURES/clean --only 1 --configs xe-nosvm --sparse-config xe-svm-debug --out $XE_STACK_CI_OUT/01-xe-nosvm --no-boot --no-cache "* ]]
-	n=$(sed 's/#.*//' "$REPO/series" | awk 'NF' | wc -l)
+	n=$(series_patches | wc -l)
 	run "$REPO/CI/job.sh" check $((n + 1)) xe-nosvm
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] no patch $((n + 1))"*"(1..$n)"* ]]

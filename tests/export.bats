@@ -31,10 +31,7 @@ teardown() {
 
 # The mail series of a series file, in order; the patches of one.
 mail_names() { sed -n 's/^# mail: *\([^ ]*\) *$/\1/p' "${1:-$REPO/series}"; }
-mail_count() {
-	awk -v n="$1" '/^# mail:/ { on = ($3 == n); next } /^#/ || !NF { next } on { c++ } END { print c + 0 }' \
-		"${2:-$REPO/series}"
-}
+mail_count() { mail_patches "$@" | wc -l; }
 version() {
 	ls "${2:-$REPO/cover-letters}" | sed -n "s/^$1-v\([0-9]*\)\.txt$/\1/p" | sort -n | tail -n 1
 }
@@ -107,7 +104,7 @@ header() {
 		git -C "$t/am" am -q $(ls "$MAIL/$n-v$v"/*.patch | grep -v -- '-0000-cover-letter\.patch$')
 	done
 	tree_am=$(git -C "$t/am" rev-parse 'HEAD^{tree}')
-	[ "$(git -C "$t/am" rev-list --count "$BASE..HEAD")" -eq "$(sed 's/#.*//' "$REPO/series" | grep -c .)" ]
+	[ "$(git -C "$t/am" rev-list --count "$BASE..HEAD")" -eq "$(series_patches | wc -l)" ]
 	# The export branch is that tree too.
 	[ "$(git -C "$EXPORT_REPO" rev-parse "$SERIES_NAME/stack^{tree}")" = "$tree_am" ]
 
@@ -230,7 +227,7 @@ header() {
 			echo "$n $k: $f"
 			got=$(awk '/^---$/ { on = 1; next } on && (/^ .*[|] / || /^diff /) { exit } on' "$f" | grep . || true)
 			[ "$got" = "$notes" ]
-		done < <(awk -v n="$n" '/^# mail:/ { on = ($3 == n); next } /^#/ || !NF { next } on { print $1 }' "$REPO/series")
+		done < <(mail_patches "$n")
 	done
 	# The repo's series has such notes, so that this test means something.
 	[ "$found" -gt 0 ]
@@ -274,7 +271,7 @@ header() {
 	sed -n '/^<!-- maintainers-table start -->$/,/^<!-- maintainers-table end -->$/p' \
 		"$REPO/MAINTAINERS-notes/README.md" | sed '1d;$d' >"$BATS_TEST_TMPDIR/recorded"
 	diff "$BATS_TEST_TMPDIR/recorded" "$BATS_TEST_TMPDIR/table"
-	[ "$(grep -c '^| ' "$BATS_TEST_TMPDIR/table")" -eq $(($(sed 's/#.*//' "$REPO/series" | grep -c .) + 2)) ]
+	[ "$(grep -c '^| ' "$BATS_TEST_TMPDIR/table")" -eq $(($(series_patches | wc -l) + 2)) ]
 }
 
 @test "the base commit is the recorded one, and a second import of the tarball gives it again" {

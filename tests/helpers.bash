@@ -9,6 +9,18 @@ CACHE=${XE_STACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xe-stack}
 # Runs of the real pipeline keep their output here for inspection.
 RUNS=$REPO/out/tests
 
+# series_patches [SERIES]: the patches a series file names, in order (the
+# first word of each line; comments and blank lines skipped).
+series_patches() {
+	sed 's/#.*//' "${1:-$REPO/series}" | awk 'NF { print $1 }'
+}
+
+# mail_patches NAME [SERIES]: the patches of mail series NAME, in order.
+mail_patches() {
+	awk -v n="$1" '/^# mail:/ { on = ($3 == n); next } /^#/ || !NF { next } on { print $1 }' \
+		"${2:-$REPO/series}"
+}
+
 # fresh_run NAME: the tests own $RUNS; a run's folder is removed before
 # it runs again, since one from an older xe-stack has no output marker.
 fresh_run() {

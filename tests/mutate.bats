@@ -116,5 +116,5 @@ PATCH
 			echo "$p"
 			[ -f "$REPO/tests/mutations/${p%.patch}.mut" ]
 		fi
-	done < <(awk '/^# mail:/ { on = ($3 == "autoreset"); next } /^#/ || !NF { next } on { print $1 }' "$REPO/series")
+	done < <(mail_patches autoreset)
 }

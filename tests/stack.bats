@@ -12,5 +12,5 @@ load helpers
 	[ "$status" -eq 0 ]
 	run ! grep -qP '\t(fail|warn)\t' "$RUNS/stack/results.tsv"
 	[ "$(grep -c '	apply	pass	' "$RUNS/stack/results.tsv")" -eq \
-		"$(sed 's/#.*//' "$REPO/series" | awk 'NF' | wc -l)" ]
+		"$(series_patches | wc -l)" ]
 }
