@@ -15,7 +15,7 @@ TESTS := tests/deps.bats tests/safety.bats tests/recovery.bats tests/scripts.bat
 	tests/bisect.bats tests/mutate.bats tests/ci.bats tests/deb.bats \
 	tests/export.bats
 
-.PHONY: help deps check-tools fetch tree check pipeline bisect mutate export mail import maintainers deb-config deb ci-lint bench test lint clean
+.PHONY: help deps check-tools fetch tree check pipeline bisect mutate figures export mail import maintainers deb-config deb ci-lint bench test lint clean
 
 help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -40,6 +40,9 @@ bisect: ## First patch where a check fails (ARGS="--stage build" or ARGS="-- CMD
 
 mutate: ## Mutants of the series' patches (tests/mutations/*.mut) through the pipeline: kill ratio
 	scripts/mutate.sh $(ARGS)
+
+figures: ## The autoreset series' cost, measured in KUnit (out/figures/summary.txt)
+	scripts/kernel-figures.sh $(ARGS)
 
 bench: ## Time the pipeline cold and warm (out/bench/summary.txt)
 	scripts/benchmark.sh $(ARGS)

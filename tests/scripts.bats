@@ -194,3 +194,34 @@ PY
 	[ "$status" -eq 2 ]
 	[ ! -e "$d/b" ] && [ ! -e "$d/o" ]
 }
+
+@test "kernel-figures: bad arguments and an --out it did not make are refused before anything is written" {
+	d=$BATS_TEST_TMPDIR
+	export XE_STACK_CACHE=$d/cache
+	run "$REPO/scripts/kernel-figures.sh" --runs 0 --out "$d/out"
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] --runs: a number from 1, not '0'"* ]]
+	run "$REPO/scripts/kernel-figures.sh" --out "$d/out" extra
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] no arguments"* ]]
+	mkdir -p "$d/mine"
+	echo mine >"$d/mine/file"
+	run "$REPO/scripts/kernel-figures.sh" --out "$d/mine"
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] --out $d/mine holds files no xe-stack run wrote"* ]]
+	[ "$(ls -A "$d/mine")" = file ] && [ "$(cat "$d/mine/file")" = mine ]
+	[ ! -e "$d/cache" ] && [ ! -e "$d/out" ]
+}
+
+@test "kernel-figures: its patch applies to the harness as the series leaves it" {
+	d=$BATS_TEST_TMPDIR/tree
+	f=drivers/gpu/drm/xe/tests/xe_vm_kunit.c
+	mkdir -p "$d"
+	while read -r p; do
+		filterdiff -p1 -i "$f" "$REPO/patches/$p" >"$BATS_TEST_TMPDIR/part"
+		[ -s "$BATS_TEST_TMPDIR/part" ] || continue
+		(cd "$d" && patch -p1 -s --no-backup-if-mismatch <"$BATS_TEST_TMPDIR/part")
+	done < <(series_patches)
+	[ -f "$d/$f" ]
+	(cd "$d" && patch -p1 -s --dry-run <"$REPO/tests/figures/xe-vm-autoreset-figures.patch")
+}
