@@ -15,7 +15,7 @@ TESTS := tests/deps.bats tests/safety.bats tests/recovery.bats tests/scripts.bat
 	tests/bisect.bats tests/mutate.bats tests/ci.bats tests/deb.bats \
 	tests/export.bats
 
-.PHONY: help deps check-tools fetch tree check pipeline bisect mutate figures export mail import maintainers deb-config deb ci-lint bench test lint clean
+.PHONY: help deps check-tools fetch tree check check-mail pipeline bisect mutate figures export mail import maintainers deb-config deb ci-lint bench test lint clean
 
 help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -33,7 +33,10 @@ tree: ## Prepare $(TREE) and apply the stack there with quilt push -a (keeps you
 check: ## The per-patch pipeline over the stack (ARGS="--keep-going" ...)
 	scripts/check-series.sh $(ARGS)
 
-pipeline: deps fetch check ## Install, fetch, then run the whole pipeline
+check-mail: ## Each mail series alone on the base, as a maintainer applies it: apply and build (after check)
+	scripts/check-mail-series.sh $(ARGS)
+
+pipeline: deps fetch check check-mail ## Install, fetch, then run the whole pipeline
 
 bisect: ## First patch where a check fails (ARGS="--stage build" or ARGS="-- CMD")
 	scripts/bisect-series.sh $(ARGS)

@@ -48,11 +48,6 @@ entries() {
 	sed 's/#.*//' "$series" | awk 'NF { print $1 }'
 }
 
-# The matrix's pipeline configs, in order; the first one boots.
-pipeline_configs() {
-	awk '!/^#/ && $2 == "pipeline" { print $1 }' "$REPO_DIR/config-fragments/matrix"
-}
-
 # yaml_str STRING: a single-quoted YAML scalar.
 yaml_str() {
 	printf "'%s'" "${1//\'/\'\'}"
@@ -69,7 +64,7 @@ cmd_generate() {
 	local file=${1:-$ci_out/pipeline.yml} n=0 p cfg idx dir tmp
 	local -a list cfgs
 	mapfile -t list < <(entries)
-	mapfile -t cfgs < <(pipeline_configs)
+	read -ra cfgs < <(pipeline_configs) || true
 	((${#list[@]})) || die generate "$series lists no patch"
 	((${#cfgs[@]})) || die generate "config-fragments/matrix has no pipeline row"
 	for p in "${list[@]}"; do
@@ -114,7 +109,7 @@ cmd_check() {
 	shift 2
 	local -a list cfgs args
 	mapfile -t list < <(entries)
-	mapfile -t cfgs < <(pipeline_configs)
+	read -ra cfgs < <(pipeline_configs) || true
 	if [[ ! $n =~ ^[0-9]+$ ]] || ((n < 1 || n > ${#list[@]})); then
 		die usage "no patch $n in $series (1..${#list[@]})"
 	fi

@@ -69,7 +69,7 @@ build | kunit | boot | kunit-builtin) ((${#cmd[@]} == 0)) || die usage "--stage 
 '') ((${#cmd[@]})) || die usage "give --stage STAGE or -- COMMAND (see --help)" ;;
 *) die usage "--stage: build, kunit, boot or kunit-builtin, not '$stage'" ;;
 esac
-[[ -n $config ]] || config=$(awk '!/^#/ && $2 == "pipeline" { print $1; exit }' "$REPO_DIR/config-fragments/matrix")
+[[ -n $config ]] || read -r config _ < <(pipeline_configs)
 export QUILTRC="$REPO_DIR/scripts/quiltrc"
 
 read_series "$series" "$patches"

@@ -102,7 +102,7 @@ while (($#)); do
 	esac
 	shift
 done
-[[ -n $configs ]] || configs=$(awk '!/^#/ && $2 == "pipeline" { print $1 }' "$REPO_DIR/config-fragments/matrix" | xargs)
+[[ -n $configs ]] || configs=$(pipeline_configs)
 read -ra configs <<<"$configs"
 sparse_config=${sparse_config:-${configs[0]}}
 boot_config=${boot_config:-${configs[0]}}
@@ -122,18 +122,9 @@ fi
 for c in "${configs[@]}" "$sparse_config" "$boot_config"; do
 	[[ $c == none ]] || matrix_config "$c"
 done
-out_apart "$out" "$tree"
-
 # One run at a time per work tree (they share it and the build dirs).
-lock_tree "$tree"
-
-claim_out "$out"
-mkdir -p "$out/logs" "$out/state"
-out=$(cd "$out" && pwd)
-results=$out/results.tsv
-printf 'index\tpatch\tstage\tstatus\tseconds\tlog\tcached\n' >"$results"
+open_run "$out" "$tree" $'index\tpatch\tstage\tstatus\tseconds\tlog\tcached'
 failed=0
-BASELINE_FORMAT=2
 base_label=base
 
 # record INDEX PATCH STAGE STATUS SECONDS LOG
@@ -295,9 +286,9 @@ sparse_scan() {
 baseline() {
 	local cfg=$1 build=$CACHE_DIR/build/$1 id sid stored cold=
 	mkdir -p "$build"
-	"$REPO_DIR/scripts/make-config.sh" "$tree" "$build" "$cfg" 2>/dev/null
-	# Bump BASELINE_FORMAT when what a baseline holds changes.
-	id="format=$BASELINE_FORMAT $base_ident $(sha256sum "$build/.config" "$REPO_DIR/scripts/warnings.awk" | cut -c1-16 | xargs)"
+	"$REPO_DIR/scripts/make-config.sh" "$tree" "$build" "$cfg" 2>"$out/logs/config-$cfg.log" ||
+		die config "cannot make the $cfg config: see $out/logs/config-$cfg.log"
+	id=$(baseline_id "$build" "$base_ident")
 	stored=$build/.xe-stack-baseline
 	if [[ ! -f $stored || $(head -n1 "$stored") != "$id" ]]; then
 		log "$cfg: no baseline for this base and config: full build"
@@ -479,7 +470,7 @@ for patch in "${entries[@]}"; do
 	t0=$SECONDS
 	if ! "$REPO_DIR/scripts/stage-apply.sh" "$tree" >"$out/logs/$idx-apply.log" 2>&1; then
 		record "$idx" "$patch" apply fail $((SECONDS - t0)) "$out/logs/$idx-apply.log"
-		sed -n '/^--- rejected hunks/,$p' "$out/logs/$idx-apply.log" | head -n 40 >&2
+		{ sed -n '/^--- rejected hunks/,$p' "$out/logs/$idx-apply.log" | head -n 40; } >&2 || true
 		break
 	fi
 	record "$idx" "$patch" apply pass $((SECONDS - t0)) "$out/logs/$idx-apply.log"

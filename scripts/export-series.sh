@@ -11,25 +11,26 @@
 # In the export repository (printed by export-base.sh) the patches are
 # applied with `git am` (committer: project.conf, committer date = author
 # date, so the same stack always gives the same commit ids). Branches:
-# PREFIX/NAME ends at the last patch of mail series NAME, PREFIX/stack at
-# the last patch of all (PREFIX defaults to SERIES_NAME of project.conf).
+# PREFIX/stack holds the whole stack on the base; PREFIX/NAME holds mail
+# series NAME alone on the base, as a maintainer applies its mails: the
+# patches of its "# with: PATCH" lines (patches of a series before it
+# that it needs), then its own. A series that does not apply to the base
+# that way is an error. PREFIX defaults to SERIES_NAME of project.conf.
 #
 # What a patch file holds between its "---" line and the diffstat (the
 # changes between versions, which git am drops) is put back below the
 # "---" line of its mail.
 #
 # Each mail series is `git format-patch --cover-letter -v N --thread
-# --base=BASE` of its own patches. N is the highest cover-letters/NAME-vN.txt;
+# --base=BASE` of its branch. N is the highest cover-letters/NAME-vN.txt;
 # that file gives the cover letter: first line the subject, a blank line,
-# then the body (for N > 1 with a "Changes in vN:" section). A series
-# later in the stack is based on the base plus the series before it:
-# those patches appear as prerequisite-patch-id lines, and the cover
-# letter says so and whether the series also applies without them. When
-# tags PREFIX/NAME-v(N-1) and PREFIX/NAME-v(N-1)-base exist (every export
-# of version N tags it so), the cover letter ends with the
-# `git range-diff` against that version. Where they do not (a fresh
-# cache), version N-1 is rebuilt from its mails as posted, saved as
-# COVERS/NAME-v(N-1).mbox, applied where the series starts now.
+# then the body (for N > 1 with a "Changes in vN:" section). The export
+# adds which patches come from which other series and why. When tags
+# PREFIX/NAME-v(N-1) and PREFIX/NAME-v(N-1)-base exist (every export of
+# version N tags it so), the cover letter ends with the `git range-diff`
+# against that version. Where they do not (a fresh cache), version N-1
+# is rebuilt from its mails as posted, saved as COVERS/NAME-v(N-1).mbox,
+# applied to the base.
 #
 # To and Cc of every patch come from the base's
 # scripts/get_maintainer.pl, as b4 does it: To the maintainers and
@@ -79,26 +80,9 @@ need perl perl
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-# Mail series in stack order: names[], and the patch files of each.
-names=()
-declare -A members=()
-cur=
-while IFS= read -r line || [[ -n $line ]]; do
-	if [[ $line =~ ^#[[:space:]]*mail:[[:space:]]*([A-Za-z0-9._-]+)[[:space:]]*$ ]]; then
-		cur=${BASH_REMATCH[1]}
-		[[ -z ${members[$cur]+x} ]] || die series "mail series $cur is named twice in $series"
-		names+=("$cur")
-		members[$cur]=
-		continue
-	fi
-	line=${line%%#*}
-	read -r p _ <<<"$line" || true
-	[[ -n ${p:-} ]] || continue
-	[[ -n $cur ]] || die series "patch $p comes before any '# mail: NAME' line in $series"
-	[[ -f $patches/$p ]] || die series "$series names $p, which is not in $patches"
-	members[$cur]+="$p"$'\n'
-done <"$series"
-((${#names[@]})) || die series "no '# mail: NAME' line in $series"
+# Mail series in stack order, and the patch files of each.
+read_mail_series "$series" "$patches"
+names=("${mail_names[@]}")
 
 # cover_of NAME: "N FILE" of the highest version; checks the format.
 cover_of() {
@@ -141,46 +125,74 @@ g() { git -C "$repo" "$@"; }
 
 # rebuild_previous NAME V: where no export tagged version V of mail series
 # NAME (a fresh cache), rebuild it from the mails as posted, COVERS/NAME-vV.mbox,
-# applied at HEAD (where NAME starts now), for the range-diff.
+# for the range-diff: applied to the base, or, where they need the series
+# before it (a version mailed on top of them), where NAME starts in the
+# stack.
 rebuild_previous() {
-	local old=$prefix/$1-v$2 mbox=$covers/$1-v$2.mbox here
+	local old=$prefix/$1-v$2 mbox=$covers/$1-v$2.mbox here at
 	g rev-parse -q --verify "refs/tags/$old" >/dev/null && return 0
 	[[ -f $mbox ]] || return 0
 	here=$(g rev-parse HEAD)
-	if g am -q --committer-date-is-author-date "$mbox" >"$repo/.git/xe-stack-am.log" 2>&1; then
-		g tag -f "$old" HEAD >/dev/null
-		g tag -f "$old-base" "$here" >/dev/null
-		log "$1 v$2 rebuilt from $mbox"
-	else
+	for at in "$base" "${stack_at[$1]}"; do
+		g checkout -q -f --detach "$at"
+		if g am -q --committer-date-is-author-date "$mbox" >"$repo/.git/xe-stack-am.log" 2>&1; then
+			g tag -f "$old" HEAD >/dev/null
+			g tag -f "$old-base" "$at" >/dev/null
+			log "$1 v$2 rebuilt from $mbox"
+			g checkout -q -f --detach "$here"
+			return 0
+		fi
 		g am --abort >/dev/null 2>&1 || true
-		log "warning: $mbox does not apply where $1 starts: no range-diff against v$2"
-	fi
+	done
+	cat "$repo/.git/xe-stack-am.log" >&2
+	log "warning: $mbox applies neither to the base nor where $1 starts in the stack (git am above): no range-diff against v$2"
 	g checkout -q -f --detach "$here"
 }
 
-# A fresh detached checkout of the base, then git am patch by patch.
-[[ ! -d $repo/.git/rebase-apply ]] || g am --abort >/dev/null 2>&1 || true
-g checkout -q -f --detach "$base" || die export "cannot check out the base $base in $repo (see git's message above)"
-g clean -q -f -d -x
-declare -A start=() tip=()
-for n in "${names[@]}"; do
-	start[$n]=$(g rev-parse HEAD)
-	if ((mail)) && ((version[$n] > 1)); then
-		rebuild_previous "$n" "$((version[$n] - 1))"
-	fi
-	while IFS= read -r p; do
-		[[ -n $p ]] || continue
+# am_each FILE...: git am each patch file at HEAD; on failure, am_failed
+# names the one that did not apply.
+am_each() {
+	local p
+	for p in "$@"; do
 		if ! g am -q --committer-date-is-author-date "$patches/$p" >"$repo/.git/xe-stack-am.log" 2>&1; then
 			cat "$repo/.git/xe-stack-am.log" >&2
 			g am --abort >/dev/null 2>&1 || true
-			die apply "git am failed on $p (mail series $n) in $repo"
+			am_failed=$p
+			return 1
 		fi
-	done <<<"${members[$n]}"
-	tip[$n]=$(g rev-parse HEAD)
-	[[ ${tip[$n]} != "${start[$n]}" ]] || die series "mail series $n has no patch"
-	g branch -f -q "$prefix/$n" "${tip[$n]}"
+	done
+}
+
+# A fresh detached checkout of the base, then git am patch by patch: the
+# stack, then each mail series alone.
+[[ ! -d $repo/.git/rebase-apply ]] || g am --abort >/dev/null 2>&1 || true
+fresh_base() {
+	g checkout -q -f --detach "$base" || die export "cannot check out the base $base in $repo (see git's message above)"
+	g clean -q -f -d -x
+}
+fresh_base
+declare -A stack_at=()
+for n in "${names[@]}"; do
+	stack_at[$n]=$(g rev-parse HEAD)
+	mapfile -t own < <(grep . <<<"${mail_own[$n]}")
+	am_each "${own[@]}" || die apply "git am failed on $am_failed (mail series $n, in stack order) in $repo"
 done
 g branch -f -q "$prefix/stack" HEAD
+declare -A start=() tip=() nwith=()
+for n in "${names[@]}"; do
+	fresh_base
+	start[$n]=$base
+	if ((mail)) && ((version[$n] > 1)); then
+		rebuild_previous "$n" "$((version[$n] - 1))"
+	fi
+	mapfile -t with < <(grep . <<<"${mail_with[$n]}" || true)
+	mapfile -t own < <(grep . <<<"${mail_own[$n]}")
+	nwith[$n]=${#with[@]}
+	am_each "${with[@]}" "${own[@]}" ||
+		die apply "mail series $n does not apply to the base alone: git am failed on $am_failed in $repo ('# with: PATCH' lines in $series add the patches of other series it needs)"
+	tip[$n]=$(g rev-parse HEAD)
+	g branch -f -q "$prefix/$n" "${tip[$n]}"
+done
 if ((mail == 0)); then
 	printf '%s\n' "$prefix/stack" "${names[@]/#/$prefix/}" | sed "s|^|$repo: |"
 	exit 0
@@ -200,18 +212,6 @@ base_words() {
 		printf "Linux %s as Debian's %s %s ships it (base-commit: a git import of its tarball, the same on every machine)" \
 			"$v" "$PIN_PACKAGE" "$PIN_VERSION"
 	fi
-}
-
-# applies_alone START TIP: do the commits START..TIP apply to the base?
-applies_alone() {
-	local idx c rc=0
-	idx=$(mktemp "$repo/.git/xe-stack-index.XXXXXX")
-	GIT_INDEX_FILE=$idx g read-tree "$base"
-	for c in $(g rev-list --reverse "$1..$2"); do
-		g diff-tree -p --binary "$c" | GIT_INDEX_FILE=$idx g apply --cached >/dev/null 2>&1 || { rc=1; break; }
-	done
-	rm -f "$idx"
-	return "$rc"
 }
 
 # Who gets a mail: "To" and "Cc" lines, sorted, for one patch file.
@@ -271,7 +271,18 @@ b4_check() {
 
 domain=${PROJECT_EMAIL#*@}
 words=$(base_words)
-before=()
+# Where each patch is in the mails of the series that owns it: "k/M NAME".
+declare -A place=()
+for n in "${names[@]}"; do
+	k=${nwith[$n]}
+	m=$(g rev-list --count "${start[$n]}..${tip[$n]}")
+	while IFS= read -r p; do
+		[[ -n $p ]] || continue
+		k=$((k + 1))
+		place[$p]="$k/$m $n"
+	done <<<"${mail_own[$n]}"
+done
+
 for n in "${names[@]}"; do
 	v=${version[$n]}
 	dir="$out/$n-v$v"
@@ -282,19 +293,18 @@ for n in "${names[@]}"; do
 
 	# The branch description is what format-patch puts in the cover letter.
 	desc=$(cat "${cover[$n]}")
-	if ((${#before[@]})); then
-		desc+=$'\n\n'$(fmt -w 72 <<<"Based on $words, with the series before this one in the stack applied:")$'\n'
-		for b in "${before[@]}"; do
-			desc+=$'\n'"  $b v${version[$b]}: $(sed -n 1p "${cover[$b]}")"
-		done
-		if applies_alone "${start[$n]}" "${tip[$n]}"; then
-			alone="This series also applies to the base without them."
-		else
-			alone="This series does not apply without them."
-		fi
-		desc+=$'\n\n'$(fmt -w 72 <<<"Their patches are the prerequisite-patch-id lines below. $alone")
-	else
-		desc+=$'\n\n'$(fmt -w 72 <<<"Based on $words.")
+	desc+=$'\n\n'$(fmt -w 72 <<<"Based on $words.")
+	if ((nwith[$n])); then
+		what="Patch 1 comes"
+		((nwith[$n] == 1)) || what="Patches 1-${nwith[$n]} come"
+		desc+=$'\n\n'$(fmt -w 72 <<<"$what unchanged from another series that this one needs, so that this one applies to the base alone:")$'\n'
+		k=0
+		while IFS= read -r p; do
+			[[ -n $p ]] || continue
+			k=$((k + 1))
+			o=${place[$p]#* }
+			desc+=$'\n'"  $k/$count is patch ${place[$p]%% *} of \"$(sed -n 1p "${cover[$o]}")\" v${version[$o]}"
+		done <<<"${mail_with[$n]}"
 	fi
 	g config "branch.$prefix/$n.description" "$desc"
 
@@ -315,11 +325,18 @@ for n in "${names[@]}"; do
 
 	# What a patch file says below its "---" line (the changes between
 	# versions) goes below the "---" line of its mail too: git am dropped it.
-	mapfile -t mem < <(grep . <<<"${members[$n]}")
+	# A patch carried from another series says where it is from instead:
+	# its notes are that series' history.
+	mapfile -t mem < <(grep . <<<"${mail_with[$n]}${mail_own[$n]}")
 	k=0
 	for f in "$tmp"/*.patch; do
 		[[ $f == */v$v-0000-cover-letter.patch ]] && continue
-		patch_notes "$patches/${mem[$k]}" >"$tmp/.notes"
+		if ((k < nwith[$n])); then
+			o=${place[${mem[$k]}]#* }
+			fmt -w 72 <<<"Carried unchanged from v${version[$o]} of \"$(sed -n 1p "${cover[$o]}")\", where it is patch ${place[${mem[$k]}]%% *}, so that this series applies to the base alone." >"$tmp/.notes"
+		else
+			patch_notes "$patches/${mem[$k]}" >"$tmp/.notes"
+		fi
 		insert_notes "$f" "$tmp/.notes"
 		k=$((k + 1))
 	done
@@ -368,7 +385,6 @@ for n in "${names[@]}"; do
 		[[ $(g rev-parse -q --verify "refs/tags/$prefix/${t%%:*}" || true) == "${t#*:}" ]] ||
 			g tag -f "$prefix/${t%%:*}" "${t#*:}" >/dev/null
 	done
-	before+=("$n")
 done
 
 printf '\nNothing was sent. Check, then send each series with:\n\n'

@@ -53,6 +53,57 @@ read_series() {
 	done
 }
 
+# read_mail_series SERIES PATCHES: the mail series of SERIES, the lines
+# "# mail: NAME" (each runs to the next such line), in stack order:
+# mail_names[], and per NAME, newline-terminated lists of patch files:
+# mail_own[NAME], its own patches, and mail_with[NAME], the patches of
+# series before it that its mails carry first ("# with: PATCH" lines), so
+# that it applies to the base alone.
+read_mail_series() {
+	local line cur='' p
+	local -A owner=()
+	mail_names=()
+	declare -gA mail_own=() mail_with=()
+	[[ -f $1 ]] || die usage "no series file: $1"
+	[[ -d $2 ]] || die usage "no patches directory: $2"
+	if grep -q $'\r' "$1"; then
+		die series "$1 has CRLF line ends (line $(grep -n -m1 $'\r' "$1" | cut -d: -f1)): convert it (sed -i 's/\r\$//' $1)"
+	fi
+	while IFS= read -r line || [[ -n $line ]]; do
+		if [[ $line =~ ^#[[:space:]]*mail:[[:space:]]*([A-Za-z0-9._-]+)[[:space:]]*$ ]]; then
+			cur=${BASH_REMATCH[1]}
+			[[ -z ${mail_own[$cur]+x} ]] || die series "mail series $cur is named twice in $1"
+			mail_names+=("$cur")
+			mail_own[$cur]='' mail_with[$cur]=''
+			continue
+		fi
+		if [[ $line =~ ^#[[:space:]]*with:[[:space:]]*([^[:space:]]+)[[:space:]]*$ ]]; then
+			p=${BASH_REMATCH[1]}
+			[[ -n $cur ]] || die series "'# with: $p' comes before any '# mail: NAME' line in $1"
+			[[ -n ${owner[$p]:-} ]] ||
+				die series "mail series $cur: '# with: $p' names no patch of a series before it in $1"
+			[[ ${owner[$p]} != "$cur" ]] ||
+				die series "mail series $cur: '# with: $p' names one of its own patches in $1"
+			[[ $'\n'${mail_with[$cur]} != *$'\n'$p$'\n'* ]] ||
+				die series "mail series $cur: '# with: $p' is there twice in $1"
+			mail_with[$cur]+="$p"$'\n'
+			continue
+		fi
+		line=${line%%#*}
+		read -r p _ <<<"$line" || true
+		[[ -n ${p:-} ]] || continue
+		[[ -n $cur ]] || die series "patch $p comes before any '# mail: NAME' line in $1"
+		[[ -f $2/$p ]] || die series "$1 names $p, which is not in $2"
+		[[ -z ${owner[$p]:-} ]] || die series "patch $p is listed twice in $1 (mail series ${owner[$p]} and $cur)"
+		owner[$p]=$cur
+		mail_own[$cur]+="$p"$'\n'
+	done <"$1"
+	((${#mail_names[@]})) || die series "no '# mail: NAME' line in $1"
+	for cur in "${mail_names[@]}"; do
+		[[ -n ${mail_own[$cur]} ]] || die series "mail series $cur has no patch in $1"
+	done
+}
+
 # patch_notes FILE: the notes of a patch file for the reviewers, the
 # changes between versions: what stands between its first "---" line and
 # the diffstat or the diff, without leading or trailing blank lines.
@@ -169,6 +220,15 @@ base_id() {
 	fi
 }
 
+# baseline_id BUILD BASE_IDENT: what the warnings baseline stored in build
+# dir BUILD (.xe-stack-baseline, first line) must say to be the base's for
+# its .config. Bump the format when what a baseline holds changes.
+BASELINE_FORMAT=2
+baseline_id() {
+	printf 'format=%s %s %s\n' "$BASELINE_FORMAT" "$2" \
+		"$(sha256sum "$1/.config" "$REPO_DIR/scripts/warnings.awk" | cut -c1-16 | xargs)"
+}
+
 # The file that marks a folder as a tool's own output (check-series.sh
 # --out, bisect-series.sh --out): only such a folder is ever emptied.
 OUT_MARK=.xe-stack-output
@@ -198,6 +258,27 @@ out_apart() {
 	if [[ $o == "$t" || $o == "${t%/}"/* || $t == "${o%/}"/* ]]; then
 		die usage "--out $1 and the work tree $2 overlap: give folders apart"
 	fi
+}
+
+# open_run OUT TREE COLUMNS: for a run on work tree TREE, after its
+# arguments are checked: hold TREE and the build dirs (lock_tree), make
+# OUT a fresh output folder with logs/ and state/, and start
+# OUT/results.tsv with the header line COLUMNS. Sets out (absolute) and
+# results.
+open_run() {
+	out_apart "$1" "$2"
+	lock_tree "$2"
+	claim_out "$1"
+	mkdir -p "$1/logs" "$1/state"
+	out=$(cd "$1" && pwd)
+	results=$out/results.tsv
+	printf '%s\n' "$3" >"$results"
+}
+
+# pipeline_configs: the configs of the matrix's pipeline rows, in order,
+# on one line.
+pipeline_configs() {
+	awk '!/^#/ && $2 == "pipeline" { print $1 }' "$REPO_DIR/config-fragments/matrix" | xargs
 }
 
 # matrix_config NAME: fail unless NAME is a config of config-fragments/matrix.

@@ -31,22 +31,19 @@ git -C "$repo" checkout -q -f --detach "$base" || die base "cannot check out $ba
 GM=(perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes --no-rolestats)
 
 table() {
-	local mail='' p entries lists
+	local mail p entries lists
+	read_mail_series "$REPO_DIR/series" "$REPO_DIR/patches"
 	printf '| mail series | patch | MAINTAINERS entries | lists |\n| --- | --- | --- | --- |\n'
-	while IFS= read -r line; do
-		if [[ $line =~ ^#[[:space:]]*mail:[[:space:]]*([A-Za-z0-9._-]+) ]]; then
-			mail=${BASH_REMATCH[1]}
-			continue
-		fi
-		line=${line%%#*}
-		read -r p _ <<<"$line" || true
-		[[ -n ${p:-} ]] || continue
-		entries=$(cd "$repo" && "${GM[@]}" --no-email --no-l --subsystem "$REPO_DIR/patches/$p" | sort |
-			paste -sd ';' | sed 's/;/; /g') || die maintainers "get_maintainer.pl failed on $p"
-		lists=$(cd "$repo" && "${GM[@]}" --no-m --no-r --l "$REPO_DIR/patches/$p" | sort |
-			sed 's/@.*//' | paste -sd ',' | sed 's/,/, /g') || die maintainers "get_maintainer.pl failed on $p"
-		printf '| %s | %s | %s | %s |\n' "$mail" "${p%.patch}" "$entries" "$lists"
-	done <"$REPO_DIR/series"
+	for mail in "${mail_names[@]}"; do
+		while IFS= read -r p; do
+			[[ -n $p ]] || continue
+			entries=$(cd "$repo" && "${GM[@]}" --no-email --no-l --subsystem "$REPO_DIR/patches/$p" | sort |
+				paste -sd ';' | sed 's/;/; /g') || die maintainers "get_maintainer.pl failed on $p"
+			lists=$(cd "$repo" && "${GM[@]}" --no-m --no-r --l "$REPO_DIR/patches/$p" | sort |
+				sed 's/@.*//' | paste -sd ',' | sed 's/,/, /g') || die maintainers "get_maintainer.pl failed on $p"
+			printf '| %s | %s | %s | %s |\n' "$mail" "${p%.patch}" "$entries" "$lists"
+		done <<<"${mail_own[$mail]}"
+	done
 }
 
 if ((update)); then

@@ -32,6 +32,8 @@ teardown() {
 # The mail series of a series file, in order; the patches of one.
 mail_names() { sed -n 's/^# mail: *\([^ ]*\) *$/\1/p' "${1:-$REPO/series}"; }
 mail_count() { mail_patches "$@" | wc -l; }
+# The patches of other series that mail series NAME carries first.
+mail_with() { awk -v n="$1" '/^# mail:/ { on = ($3 == n); next } on && /^# with:/ { print $3 }' "${2:-$REPO/series}"; }
 version() {
 	ls "${2:-$REPO/cover-letters}" | sed -n "s/^$1-v\([0-9]*\)\.txt$/\1/p" | sort -n | tail -n 1
 }
@@ -42,10 +44,10 @@ header() {
 		END { print v }' "$1"
 }
 
-@test "every mail series: a cover letter and its patches, [PATCH vN k/M], base-commit and prerequisites" {
-	before=0
+@test "every mail series: a cover letter and its patches, [PATCH vN k/M], base-commit, what it carries from other series" {
 	for n in $(mail_names); do
-		m=$(mail_count "$n")
+		w=$(mail_with "$n" | wc -l)
+		m=$(($(mail_count "$n") + w))
 		v=$(version "$n")
 		d=$MAIL/$n-v$v
 		[ "$m" -gt 0 ]
@@ -61,11 +63,34 @@ header() {
 		[ "$(header "$cover" Subject)" = "[PATCH v$v 0/$m] $(sed -n 1p "$REPO/cover-letters/$n-v$v.txt")" ]
 		grep -qxF "$(sed -n 3p "$REPO/cover-letters/$n-v$v.txt")" "$cover"
 		grep -qx "base-commit: $BASE" "$cover"
-		[ "$(grep -c '^prerequisite-patch-id: ' "$cover")" -eq "$before" ]
-		before=$((before + m))
+		# Alone on the base: nothing to name as a prerequisite.
+		run ! grep -q '^prerequisite-patch-id: ' "$cover"
+		# The patches it carries come first, and the cover letter says
+		# where each one is from.
+		k=0
+		for p in $(mail_with "$n"); do
+			k=$((k + 1))
+			f=$(ls "$d"/v"$v"-"$(printf %04d "$k")"-*.patch)
+			[[ $(header "$f" Subject) == *"] $(header "$REPO/patches/$p" Subject | sed 's/^\[PATCH\] //')" ]]
+			# Its place in the series that owns it.
+			for o in $(mail_names); do
+				i=$(mail_patches "$o" | grep -nxF "$p" | cut -d: -f1)
+				[ -n "$i" ] || continue
+				ow=$(mail_with "$o" | wc -l)
+				at="$((ow + i))/$((ow + $(mail_count "$o")))"
+				subject=$(sed -n 1p "$REPO/cover-letters/$o-v$(version "$o").txt")
+				grep -qxF "  $k/$m is patch $at of \"$subject\" v$(version "$o")" "$cover"
+				awk '/^---$/ { on = 1; next } on' "$f" | sed -n '1,/^$/p' | tr '\n' ' ' |
+					grep -qF "Carried unchanged from v$(version "$o") of \"$subject\", where it is patch $at, so that"
+			done
+		done
+		if ((w == 0)); then
+			run ! grep -q 'unchanged from another series' "$cover"
+		fi
 	done
-	# The stack of this repo: 1, 6 and 2 patches.
+	# The stack of this repo: 1, 6 and 2 patches; the last carries 1.
 	[ "$(mail_count pagemap-nothp) $(mail_count autoreset) $(mail_count purgeable-query)" = "1 6 2" ]
+	[ "$(mail_with purgeable-query | wc -l)" -eq 1 ]
 }
 
 @test "To and Cc from get_maintainer.pl on every patch, intel-xe on every xe patch, the cover letter gets the union" {
@@ -95,13 +120,25 @@ header() {
 	done
 }
 
-@test "the mails applied with git am on the base give the tree quilt push -a gives" {
+@test "each mail series applies to the base alone with git am; all of them give the tree quilt push -a gives" {
 	t=$BATS_TEST_TMPDIR
 	git clone -q --shared --no-checkout "$EXPORT_REPO" "$t/am"
-	git -C "$t/am" checkout -q --detach "$BASE"
+	# Each series alone, as a maintainer applies it: its export branch.
 	for n in $(mail_names); do
 		v=$(version "$n")
-		git -C "$t/am" am -q $(ls "$MAIL/$n-v$v"/*.patch | grep -v -- '-0000-cover-letter\.patch$')
+		git -C "$t/am" checkout -q -f --detach "$BASE"
+		mails=("$MAIL/$n-v$v/v$v"-*.patch)
+		git -C "$t/am" am -q "${mails[@]:1}"
+		[ "$(git -C "$t/am" rev-parse 'HEAD^{tree}')" = "$(git -C "$EXPORT_REPO" rev-parse "$SERIES_NAME/$n^{tree}")" ]
+	done
+	# All of them in order, each patch once: what a series carries from
+	# another is there already.
+	git -C "$t/am" checkout -q -f --detach "$BASE"
+	for n in $(mail_names); do
+		v=$(version "$n")
+		w=$(mail_with "$n" | wc -l)
+		mails=("$MAIL/$n-v$v/v$v"-*.patch)
+		git -C "$t/am" am -q "${mails[@]:$((w + 1))}"
 	done
 	tree_am=$(git -C "$t/am" rev-parse 'HEAD^{tree}')
 	[ "$(git -C "$t/am" rev-list --count "$BASE..HEAD")" -eq "$(series_patches | wc -l)" ]
@@ -142,42 +179,41 @@ header() {
 	cp -r "$REPO/series" "$REPO/patches" "$REPO/cover-letters" "$s/"
 	args=(--series "$s/series" --patches "$s/patches" --covers "$s/cover-letters" --refs xe-stack-test)
 	"$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
-	cp -r "$s/mail/pagemap-nothp-v1" "$s/pagemap-v1"
-	a=$(version autoreset "$s/cover-letters")
-	cp -r "$s/mail/autoreset-v$a" "$s/autoreset-v$a"
+	for n in $(mail_names "$s/series"); do
+		cp -r "$s/mail/$n-v$(version "$n" "$s/cover-letters")" "$s/before-$n"
+	done
 
-	# Patch 2 of purgeable-query gains a line in its commit message.
-	[ "$(version purgeable-query "$s/cover-letters")" -eq 1 ]
-	m=$(mail_count purgeable-query "$s/series")
-	[ "$m" -ge 2 ]
-	p=$(awk '/^# mail: purgeable-query/ { on = 1; next } on && /^[^#]/ && NF { if (++c == 2) { print; exit } }' "$s/series")
+	# The patch of pagemap-nothp, at v1, gains a line in its commit message.
+	[ "$(version pagemap-nothp "$s/cover-letters")" -eq 1 ]
+	[ "$(mail_count pagemap-nothp "$s/series")" -eq 1 ]
+	p=$(mail_patches pagemap-nothp "$s/series")
 	sed -i '0,/^Signed-off-by: /s//This line is new in v2.\n\n&/' "$s/patches/$p"
 	grep -q '^This line is new in v2\.$' "$s/patches/$p"
 	# A v2 cover letter without its changelog is refused, naming the file.
-	cp "$s/cover-letters/purgeable-query-v1.txt" "$s/cover-letters/purgeable-query-v2.txt"
+	cp "$s/cover-letters/pagemap-nothp-v1.txt" "$s/cover-letters/pagemap-nothp-v2.txt"
 	run "$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
 	[ "$status" -ne 0 ]
-	[[ $output == *"[cover]"*"purgeable-query-v2.txt has no 'Changes in v2:' section"* ]]
-	printf '\nChanges in v2:\n- patch 2: one more line in the commit message\n' >>"$s/cover-letters/purgeable-query-v2.txt"
+	[[ $output == *"[cover]"*"pagemap-nothp-v2.txt has no 'Changes in v2:' section"* ]]
+	printf '\nChanges in v2:\n- one more line in the commit message\n' >>"$s/cover-letters/pagemap-nothp-v2.txt"
 	"$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
 
-	d=$s/mail/purgeable-query-v2
-	[ "$(ls "$d" | wc -l)" -eq $((m + 1)) ]
-	for k in $(seq 0 "$m"); do
-		[[ $(header "$(ls "$d"/v2-"$(printf %04d "$k")"-*.patch)" Subject) == "[PATCH v2 $k/$m] "* ]]
-	done
+	d=$s/mail/pagemap-nothp-v2
+	[ "$(ls "$d" | wc -l)" -eq 2 ]
+	[[ $(header "$(ls "$d"/v2-0000-*.patch)" Subject) == "[PATCH v2 0/1] "* ]]
+	[[ $(header "$(ls "$d"/v2-0001-*.patch)" Subject) == "[PATCH v2 1/1] "* ]]
 	cover=$d/v2-0000-cover-letter.patch
 	grep -q '^Changes in v2:$' "$cover"
 	grep -q '^Range-diff against v1:$' "$cover"
 	sed -n '/^Range-diff against v1:$/,/^base-commit:/p' "$cover"
-	[ "$(grep -cE '^[0-9]+: +[0-9a-f]+ = ' "$cover")" -eq $((m - 1)) ]
 	[ "$(grep -cE '^[0-9]+: +[0-9a-f]+ ! ' "$cover")" -eq 1 ]
-	grep -q '^2: .* ! 2: ' "$cover"
+	grep -q '^1: .* ! 1: ' "$cover"
 	grep -q '^    +    This line is new in v2\.$' "$cover"
-	# The series before it are unchanged, at their versions.
-	diff -r "$s/pagemap-v1" "$s/mail/pagemap-nothp-v1"
-	diff -r "$s/autoreset-v$a" "$s/mail/autoreset-v$a"
-	[ -d "$s/mail/purgeable-query-v1" ]
+	# The other series are unchanged, at their versions.
+	for n in $(mail_names "$s/series"); do
+		[ "$n" != pagemap-nothp ] || continue
+		diff -r "$s/before-$n" "$s/mail/$n-v$(version "$n" "$s/cover-letters")"
+	done
+	[ -d "$s/mail/pagemap-nothp-v1" ]
 }
 
 @test "with no tag of the previous version (a fresh cache), the range-diff comes from its saved mails" {
@@ -188,6 +224,9 @@ header() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *"autoreset v$((a - 1)) rebuilt from $REPO/cover-letters/autoreset-v$((a - 1)).mbox"* ]]
+	q=$(version purgeable-query)
+	[[ $output == *"purgeable-query v$((q - 1)) rebuilt from $REPO/cover-letters/purgeable-query-v$((q - 1)).mbox"* ]]
+	grep -q "^Range-diff against v$((q - 1)):$" "$BATS_TEST_TMPDIR/mail/purgeable-query-v$q/v$q-0000-cover-letter.patch"
 	cover=$BATS_TEST_TMPDIR/mail/autoreset-v$a/v$a-0000-cover-letter.patch
 	grep -q "^Range-diff against v$((a - 1)):$" "$cover"
 	# Every patch of the saved version is in it, matched or dropped.
@@ -217,7 +256,7 @@ header() {
 	found=0
 	for n in $(mail_names); do
 		v=$(version "$n")
-		k=0
+		k=$(mail_with "$n" | wc -l)
 		while read -r p; do
 			k=$((k + 1))
 			notes=$(awk '/^---$/ { on = 1; next } on && (/^ .*[|] / || /^diff /) { exit } on' "$REPO/patches/$p" | grep . || true)
@@ -322,14 +361,15 @@ header() {
 		--out "$BATS_TEST_TMPDIR/mail" --branch-only
 	[ "$status" -eq 0 ]
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/mail")" ]
-	prev=$BASE
+	# Each series alone on the base: what it carries, then its own.
 	for n in $(mail_names); do
-		tip=$(git -C "$EXPORT_REPO" rev-parse "xe-stack-test/$n")
-		[ "$(git -C "$EXPORT_REPO" rev-list --count "$prev..$tip")" -eq "$(mail_count "$n")" ]
-		prev=$tip
+		c=$(($(mail_count "$n") + $(mail_with "$n" | wc -l)))
+		[ "$(git -C "$EXPORT_REPO" rev-parse "xe-stack-test/$n~$c")" = "$BASE" ]
 	done
-	[ "$(git -C "$EXPORT_REPO" rev-parse xe-stack-test/stack)" = "$prev" ]
-	[ "$(git -C "$EXPORT_REPO" rev-parse "$SERIES_NAME/stack")" = "$prev" ]
+	# The stack: every patch once, in order.
+	stack=$(git -C "$EXPORT_REPO" rev-parse xe-stack-test/stack)
+	[ "$(git -C "$EXPORT_REPO" rev-list --count "$BASE..$stack")" -eq "$(series_patches | wc -l)" ]
+	[ "$(git -C "$EXPORT_REPO" rev-parse "$SERIES_NAME/stack")" = "$stack" ]
 }
 
 @test "git send-email --dry-run takes recipients, Message-Ids and threading from the files" {
@@ -346,4 +386,37 @@ header() {
 	[ "$(grep -cxF "In-Reply-To: $cover_id" <<<"$output")" -eq "$(mail_count autoreset)" ]
 	grep -qx 'RCPT TO:<intel-xe@lists.freedesktop.org>' <<<"$output"
 	[ "$(grep -c "RCPT TO:<$PROJECT_EMAIL>" <<<"$output" || true)" -eq 0 ]
+}
+
+@test "a series file with a bad '# with:' line is refused before anything is exported, naming the line" {
+	s=$BATS_TEST_TMPDIR/s
+	mkdir -p "$s"
+	first=$(mail_patches pagemap-nothp)
+	last=$(series_patches | tail -n 1)
+	bad() { # SED-SCRIPT WANT
+		sed "$1" "$REPO/series" >"$s/series"
+		run "$REPO/scripts/export-series.sh" --series "$s/series" --refs xe-stack-test \
+			--out "$s/mail" --branch-only
+		echo "$output"
+		[ "$status" -ne 0 ]
+		[[ $output == *"[series] "*"$2"* ]]
+		run ! git -C "$EXPORT_REPO" rev-parse -q --verify refs/heads/xe-stack-test/stack
+	}
+	bad "1i # with: $first" "'# with: $first' comes before any '# mail: NAME' line"
+	bad "/^# mail: pagemap-nothp/a # with: $last" "mail series pagemap-nothp: '# with: $last' names no patch of a series before it"
+	bad "\\|^$last|i # with: $last" "mail series purgeable-query: '# with: $last' names no patch of a series before it"
+	bad "/^# mail: pagemap-nothp/,/^\$/{/^$first/a # with: $first
+}" "mail series pagemap-nothp: '# with: $first' names one of its own patches"
+	bad "/^# with: /p" "mail series purgeable-query: '# with: $(mail_with purgeable-query)' is there twice"
+	bad "/^# with: /a $(mail_with purgeable-query)" "patch $(mail_with purgeable-query) is listed twice in $s/series (mail series autoreset and purgeable-query)"
+}
+
+@test "a mail series that does not apply to the base alone stops the export, naming the series and the patch" {
+	s=$BATS_TEST_TMPDIR/s
+	mkdir -p "$s"
+	grep -v '^# with: ' "$REPO/series" >"$s/series"
+	run "$REPO/scripts/export-series.sh" --series "$s/series" --refs xe-stack-test --out "$s/mail" --branch-only
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"[apply] mail series purgeable-query does not apply to the base alone: git am failed on drm-xe-"*"Fill-purgeable-state-"* ]]
 }

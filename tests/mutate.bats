@@ -104,17 +104,17 @@ PATCH
 	grep -q 'mutants: 1, killed: 1' "$RUNS/mutate/summary.txt"
 }
 
-@test "the series' own mutations each name one line their patch adds; each autoreset patch that adds xe code has some" {
+@test "the series' own mutations each name one line their patch adds; each xe patch that adds xe code has some" {
 	run "$REPO/scripts/mutate.sh" --list
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(($(grep -c . <<<"$output") - 1))" -eq "$(cat "$REPO"/tests/mutations/*.mut | grep -c '^id:')" ]
-	# Every patch of mail series autoreset that adds a line to a .c file of
-	# xe (the purgeable-query mutations come with its v2).
+	# Every patch of mail series autoreset and purgeable-query that adds a
+	# line to a .c file of xe.
 	while read -r p; do
 		if awk '/^\+\+\+ b\/drivers\/gpu\/drm\/xe\/[^ ]*\.c$/ && !/\/tests\// { f = 1; next } /^\+\+\+ / { f = 0 } f && /^\+[^+]/ { found = 1 } END { exit !found }' "$REPO/patches/$p"; then
 			echo "$p"
 			[ -f "$REPO/tests/mutations/${p%.patch}.mut" ]
 		fi
-	done < <(mail_patches autoreset)
+	done < <(mail_patches autoreset; mail_patches purgeable-query)
 }

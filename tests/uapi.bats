@@ -29,7 +29,7 @@ abi_check() { # HEADER_ROOT [CFLAGS]
 
 @test "the stack keeps struct drm_xe_mem_range_attr's size and offsets" {
 	abi_check "$H/patched"
-	grep -q 'DRM_XE_MEM_RANGE_PURGEABLE_NOT_REPORTED' "$H/patched/include/drm/xe_drm.h"
+	grep -q 'DRM_XE_QUERY_CONFIG_FLAG_HAS_MEM_RANGE_PURGEABLE_STATE' "$H/patched/include/drm/xe_drm.h"
 	# 32-bit userspace sees the same layout.
 	if printf '#include <stdio.h>\n' | cc -m32 -fsyntax-only -x c - 2>/dev/null; then
 		abi_check "$H/patched" -m32

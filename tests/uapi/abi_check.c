@@ -52,20 +52,23 @@ _Static_assert(sizeof(((ATTR *)0)->pat_index.val) == 4, "pat_index.val width");
 
 /*
  * Purgeable state reporting, once the header has it: it lives in what
- * was the second __u64 of reserved[], and 0 must keep meaning "not
- * reported" since older kernels zero every entry.
+ * was the second __u64 of reserved[], and uses the values of madvise's
+ * DRM_XE_VMA_PURGEABLE_STATE_* (WILLNEED 0 and DONTNEED 1 are 7.3's).
  */
-#ifdef DRM_XE_MEM_RANGE_PURGEABLE_NOT_REPORTED
+#ifdef DRM_XE_QUERY_CONFIG_FLAG_HAS_MEM_RANGE_PURGEABLE_STATE
 OFF(purgeable_state, 56);
 OFF(purgeable_state.val, 56);
 OFF(purgeable_state.reserved, 60);
 _Static_assert(sizeof(((ATTR *)0)->purgeable_state.val) == 4, "purgeable_state.val width");
-_Static_assert(DRM_XE_MEM_RANGE_PURGEABLE_NOT_REPORTED == 0, "NOT_REPORTED must be 0");
-_Static_assert(DRM_XE_MEM_RANGE_PURGEABLE_WILLNEED == 1, "WILLNEED value");
-_Static_assert(DRM_XE_MEM_RANGE_PURGEABLE_DONTNEED == 2, "DONTNEED value");
-_Static_assert(DRM_XE_MEM_RANGE_PURGEABLE_PURGED == 3, "PURGED value");
-_Static_assert(DRM_XE_MEM_RANGE_PURGEABLE_NO_BO == 4, "NO_BO value");
+_Static_assert(DRM_XE_QUERY_CONFIG_FLAG_HAS_MEM_RANGE_PURGEABLE_STATE == (1 << 6),
+	       "config flag bit");
+_Static_assert(DRM_XE_VMA_PURGEABLE_STATE_PURGED == 2, "PURGED value");
+_Static_assert(DRM_XE_VMA_PURGEABLE_STATE_NO_BO == 3, "NO_BO value");
 #endif
+
+/* madvise's values, as in 7.3. */
+_Static_assert(DRM_XE_VMA_PURGEABLE_STATE_WILLNEED == 0, "WILLNEED value");
+_Static_assert(DRM_XE_VMA_PURGEABLE_STATE_DONTNEED == 1, "DONTNEED value");
 
 int main(void)
 {
