@@ -178,16 +178,17 @@ for n in "${names[@]}"; do
 	am_each "${own[@]}" || die apply "git am failed on $am_failed (mail series $n, in stack order) in $repo"
 done
 g branch -f -q "$prefix/stack" HEAD
-declare -A start=() tip=() nwith=()
+# Per series: its tip, how many patches it carries and how many its mails hold.
+declare -A tip=() nwith=() size=()
 for n in "${names[@]}"; do
 	fresh_base
-	start[$n]=$base
 	if ((mail)) && ((version[$n] > 1)); then
 		rebuild_previous "$n" "$((version[$n] - 1))"
 	fi
 	mapfile -t with < <(grep . <<<"${mail_with[$n]}" || true)
 	mapfile -t own < <(grep . <<<"${mail_own[$n]}")
 	nwith[$n]=${#with[@]}
+	size[$n]=$((${#with[@]} + ${#own[@]}))
 	am_each "${with[@]}" "${own[@]}" ||
 		die apply "mail series $n does not apply to the base alone: git am failed on $am_failed in $repo ('# with: PATCH' lines in $series add the patches of other series it needs)"
 	tip[$n]=$(g rev-parse HEAD)
@@ -275,11 +276,10 @@ words=$(base_words)
 declare -A place=()
 for n in "${names[@]}"; do
 	k=${nwith[$n]}
-	m=$(g rev-list --count "${start[$n]}..${tip[$n]}")
 	while IFS= read -r p; do
 		[[ -n $p ]] || continue
 		k=$((k + 1))
-		place[$p]="$k/$m $n"
+		place[$p]="$k/${size[$n]} $n"
 	done <<<"${mail_own[$n]}"
 done
 
@@ -289,7 +289,7 @@ for n in "${names[@]}"; do
 	tmp="$out/.$n-v$v.tmp"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	count=$(g rev-list --count "${start[$n]}..${tip[$n]}")
+	count=${size[$n]}
 
 	# The branch description is what format-patch puts in the cover letter.
 	desc=$(cat "${cover[$n]}")
@@ -320,7 +320,7 @@ for n in "${names[@]}"; do
 		fi
 	fi
 	GIT_COMMITTER_DATE=$(g log -1 --format=%cd --date=raw "${tip[$n]}") \
-		g format-patch "${args[@]}" "${start[$n]}..$prefix/$n" ||
+		g format-patch "${args[@]}" "$base..$prefix/$n" ||
 		die format-patch "git format-patch failed for mail series $n"
 
 	# What a patch file says below its "---" line (the changes between
@@ -381,7 +381,7 @@ for n in "${names[@]}"; do
 		mv "$tmp" "$dir"
 		log "$n v$v: $count patches, $dir"
 	fi
-	for t in "$n-v$v:${tip[$n]}" "$n-v$v-base:${start[$n]}"; do
+	for t in "$n-v$v:${tip[$n]}" "$n-v$v-base:$base"; do
 		[[ $(g rev-parse -q --verify "refs/tags/$prefix/${t%%:*}" || true) == "${t#*:}" ]] ||
 			g tag -f "$prefix/${t%%:*}" "${t#*:}" >/dev/null
 	done
