@@ -10,12 +10,15 @@ SHELL := /bin/bash
 CACHE ?= $(or $(XE_STACK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xe-stack)
 TREE ?= $(CACHE)/tree/linux
 export QUILTRC := $(CURDIR)/scripts/quiltrc
-TESTS := tests/deps.bats tests/safety.bats tests/recovery.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
+# The fast tier needs no kernel, no root and no network; the kernel tier
+# builds and boots the pinned kernel.
+FAST_TESTS := tests/tools.bats tests/pipeline.bats tests/safety.bats
+TESTS := $(FAST_TESTS) tests/deps.bats tests/recovery.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
 	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
 	tests/bisect.bats tests/mutate.bats tests/ci.bats tests/deb.bats \
 	tests/export.bats
 
-.PHONY: help deps check-tools fetch tree check check-mail pipeline bisect mutate figures export mail import maintainers deb-config deb ci-lint bench test lint clean
+.PHONY: help deps check-tools fetch tree check check-mail pipeline bisect mutate figures export mail import maintainers deb-config deb ci-lint bench check-fast test lint clean
 
 help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -50,7 +53,10 @@ figures: ## The autoreset series' cost, measured in KUnit (out/figures/summary.t
 bench: ## Time the pipeline cold and warm (out/bench/summary.txt)
 	scripts/benchmark.sh $(ARGS)
 
-test: deps ## The project's own tests (all of tests/, with the real kernel)
+check-fast: ## The project's fast tests: lint and the tools on canned inputs (no kernel, no root; seconds)
+	bats --timing $(ARGS) $(FAST_TESTS)
+
+test: deps ## The project's own tests: the fast tier, then the kernel tier (builds, boots)
 	bats --timing $(ARGS) $(TESTS)
 
 export: ## The stack as git branches on the base commit (export repository in the cache)
@@ -77,8 +83,12 @@ ci-lint: ## Validate CI/gitlab-ci.yml, its child pipeline and the LAVA job
 check-tools: ## Check that every tool the scripts use works here
 	scripts/check-tools.sh
 
-lint: ## shellcheck over every script
-	shellcheck -x scripts/*.sh .ci/run CI/job.sh tests/data/*.sh
+lint: ## shellcheck over the scripts, the guest's init and the bats files; pyflakes over the Python
+	shellcheck -x scripts/*.sh scripts/guest/init .ci/run CI/job.sh tests/data/*.sh tests/helpers.bash \
+		tests/data/fakebin/* tests/data/fakelinux/scripts/fake-build.sh tests/data/fakelinux/scripts/kernel-doc \
+		tests/data/fakelinux/scripts/checkpatch.pl tests/data/fakelinux/scripts/kconfig/merge_config.sh
+	shellcheck -s bats tests/*.bats
+	pyflakes3 scripts/*.py tests/data/*.py CI/lava/*.py tests/data/fakelinux/tools/testing/kunit/kunit.py
 
 clean: ## Remove out/ (results); the cache is left alone
 	rm -rf out

@@ -43,9 +43,10 @@ patches=${XE_STACK_PATCHES:-$REPO_DIR/patches}
 ci_out=${XE_STACK_CI_OUT:-$REPO_DIR/out/ci}
 
 # The series' patches, as check-series.sh reads them.
-entries() {
+patch_list() {
 	[[ -f $series ]] || die series "no series file: $series (XE_STACK_SERIES)"
-	sed 's/#.*//' "$series" | awk 'NF { print $1 }'
+	read_series "$series" "$patches" empty-ok
+	list=("${entries[@]}")
 }
 
 # yaml_str STRING: a single-quoted YAML scalar.
@@ -63,13 +64,10 @@ cmd_deps() {
 cmd_generate() {
 	local file=${1:-$ci_out/pipeline.yml} n=0 p cfg idx dir tmp
 	local -a list cfgs
-	mapfile -t list < <(entries)
+	patch_list
 	read -ra cfgs < <(pipeline_configs) || true
 	((${#list[@]})) || die generate "$series lists no patch"
 	((${#cfgs[@]})) || die generate "config-fragments/matrix has no pipeline row"
-	for p in "${list[@]}"; do
-		[[ -f $patches/$p ]] || die generate "$p is in $series but not in $patches"
-	done
 	mkdir -p "$(dirname "$file")"
 	tmp=$file.tmp
 	{
@@ -108,7 +106,7 @@ cmd_check() {
 	local n=$1 cfg=$2 boot dir
 	shift 2
 	local -a list cfgs args
-	mapfile -t list < <(entries)
+	patch_list
 	read -ra cfgs < <(pipeline_configs) || true
 	if [[ ! $n =~ ^[0-9]+$ ]] || ((n < 1 || n > ${#list[@]})); then
 		die usage "no patch $n in $series (1..${#list[@]})"
@@ -142,7 +140,7 @@ cmd_report() {
 		for d in "$ci_out"/[0-9]*-"$cfg"; do
 			[[ -f $d/results.tsv ]] && dirs+=("$d")
 		done
-	done < <(awk '!/^#/ && NF { print $1 }' "$REPO_DIR/config-fragments/matrix")
+	done < <(read_matrix && printf '%s\n' "${matrix_names[@]}")
 	((${#dirs[@]})) || die report "no job results under $ci_out (NN-CONFIG/results.tsv)"
 	tmp=$dest.tmp
 	rm -rf "$tmp"

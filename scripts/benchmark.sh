@@ -31,7 +31,8 @@ stack=$bench/stack
 mkdir -p "$stack"
 cp "$REPO_DIR"/patches/*.patch "$stack/"
 cp "$REPO_DIR/series" "$stack/series"
-last=$(sed 's/#.*//' "$stack/series" | awk 'NF { p = $1 } END { print p }')
+read_series "$stack/series" "$stack"
+last=${entries[-1]}
 
 one() { # KIND N
 	local t0=$SECONDS

@@ -7,7 +7,7 @@
 # vmx/svm), TCG otherwise; OUT_DIR/accel says which. The guest is killed
 # after XE_STACK_BOOT_TIMEOUT seconds (default 900): a hung guest never
 # hangs the pipeline. Exit 0 when the guest ran to its end, 1 otherwise;
-# scripts/check-boot.sh judges the console.
+# scripts/check-boot.py judges the console.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -274,7 +274,7 @@ sparse_scan() {
 	printf '[00] base: sparse over %s ...\n' "${sparse_scope[*]}" >&2
 	"$REPO_DIR/scripts/build-kernel.sh" "${scope_args[@]}" "$tree" "$cfg" >"$log" 2>&1 ||
 		die baseline "sparse over ${sparse_scope[*]} failed on the base tree: see $log"
-	awk -v src="$tree" -f "$REPO_DIR/scripts/warnings.awk" "$log" | grep '^sparse' | in_scope |
+	awk -v src="$tree" -f "$REPO_DIR/scripts/warnings.awk" "$log" | { grep '^sparse' || true; } | in_scope |
 		sort -u -o "$out/state/sparse" - "$out/state/sparse"
 	[[ -n $ref ]] || { echo "$id"; cat "$out/state/sparse"; } >"$CACHE_DIR/build/$cfg/.xe-stack-sparse-baseline"
 	record 00 "$base_label" sparse pass $((SECONDS - t0)) "$log"
@@ -390,7 +390,7 @@ load_state() {
 	[[ ! -f $e/prev-kunit.json ]] || { cp "$e/prev-kunit.json" "$out/state/prev-kunit.json"; prev_kunit=$out/state/prev-kunit.json; }
 	[[ ! -f $e/prev-kunit-builtin.json ]] || { cp "$e/prev-kunit-builtin.json" "$out/state/prev-kunit-builtin.json"; prev_kbuiltin=$out/state/prev-kunit-builtin.json; }
 	[[ ! -f $e/base-splats ]] || { cp "$e/base-splats" "$out/state/base-splats"; base_splats=$out/state/base-splats; }
-	printf '[%s] %s: cached\\n' "$idx" "$(awk -F'\t' 'NR == 1 { print $2 }' "$e/rows.tsv")" >&2
+	printf '[%s] %s: cached\n' "$idx" "$(awk -F'\t' 'NR == 1 { print $2 }' "$e/rows.tsv")" >&2
 }
 
 cache_keys

@@ -46,11 +46,7 @@ cache_lock git
 mkdir -p "$CACHE_DIR/git"
 sweep "$CACHE_DIR/git" '.new.*'
 
-# git with no system or user config: the commits and the mails must not
-# depend on the machine. The identity is the project's.
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_AUTHOR_NAME=$PROJECT_NAME GIT_AUTHOR_EMAIL=$PROJECT_EMAIL
-export GIT_COMMITTER_NAME=$PROJECT_NAME GIT_COMMITTER_EMAIL=$PROJECT_EMAIL
+git_identity author
 GIT_DIR_ROOT="$CACHE_DIR/git"
 
 # commit_dir DIR TITLE BODY: make DIR a repository holding one root commit

@@ -116,11 +116,7 @@ fi
 cache_lock git
 read -r repo base < <("$REPO_DIR/scripts/export-base.sh") || die base "export-base.sh failed"
 log "export repository $repo, base $base"
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_COMMITTER_NAME=$PROJECT_NAME GIT_COMMITTER_EMAIL=$PROJECT_EMAIL
-# The identity as config too: b4 reads user.name and user.email.
-export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=$PROJECT_NAME \
-	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=$PROJECT_EMAIL
+git_identity committer
 g() { git -C "$repo" "$@"; }
 
 # rebuild_previous NAME V: where no export tagged version V of mail series
@@ -216,11 +212,10 @@ base_words() {
 }
 
 # Who gets a mail: "To" and "Cc" lines, sorted, for one patch file.
-GM=(perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-git-chief-penguins --no-rolestats --no-fixes)
 recipients() {
 	local to cc
-	to=$(cd "$repo" && "${GM[@]}" --nol "$1" | sort -u) || die maintainers "get_maintainer.pl failed on $1"
-	cc=$( (cd "$repo" && "${GM[@]}" --nom "$1" && printf '%s\n' "$XE_LIST") | sort -u |
+	to=$(get_maintainer "$repo" --nol "$1" | sort -u) || die maintainers "get_maintainer.pl failed on $1"
+	cc=$( (get_maintainer "$repo" --nom "$1" && printf '%s\n' "$XE_LIST") | sort -u |
 		grep -vxF -f <(printf '%s\n' "$to") || true) || die maintainers "get_maintainer.pl failed on $1"
 	printf '%s\n' "$to" | awk 'NF { print "To\t" $0 }'
 	printf '%s\n' "$cc" | awk 'NF { print "Cc\t" $0 }'

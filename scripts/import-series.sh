@@ -58,10 +58,7 @@ done
 [[ -d $patches ]] || die series "no patches directory: $patches"
 need git git
 
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_COMMITTER_NAME=$PROJECT_NAME GIT_COMMITTER_EMAIL=$PROJECT_EMAIL
-export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=$PROJECT_NAME \
-	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=$PROJECT_EMAIL
+git_identity committer
 
 # The export repository is not changed under us (export-series.sh).
 cache_lock git
@@ -102,7 +99,8 @@ if ((${#threads[@]})); then
 	from=import
 fi
 
-mapfile -t names < <(sed -e 's/#.*//' "$series" | awk 'NF { print $1 }')
+parse_series "$series" "$patches" new-ok
+names=("${entries[@]}")
 mapfile -t commits < <(git -C "$repo" rev-list --reverse "$base..$from")
 git -C "$repo" merge-base --is-ancestor "$base" "$from" ||
 	die import "$from is not based on the base commit $base"

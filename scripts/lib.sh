@@ -34,74 +34,107 @@ optval() {
 	(($# >= 2)) || die usage "$1 needs a value (see --help)"
 }
 
-# read_series SERIES PATCHES [empty-ok]: set entries[] to the patches
-# SERIES names (the first word of a line; comments and blank lines
-# ignored). Fails, naming the line, on CRLF line ends and on a patch not
-# in PATCHES, and on a series with no patch unless empty-ok.
-read_series() {
-	local i=0 p
+# The one parser of a series file. A patch is the first word of a line;
+# "#" starts a comment. The mail series are "# mail: NAME" lines, each
+# running to the next one; a "# with: PATCH" line in one names a patch of
+# a series before it that its mails carry first, so that it applies to
+# the base alone.
+#
+# parse_series SERIES PATCHES [new-ok]: set entries[] (every patch, in order),
+# mail_names[] (the mail series, in order) and, per NAME, newline-
+# terminated lists mail_own[NAME] (its own patches) and mail_with[NAME]
+# (the patches it carries). Fails, naming the line, on CRLF line ends, a
+# patch not in PATCHES (unless new-ok) or a patch listed twice. What is wrong with the
+# mail lines is kept in mail_error for read_mail_series: the pipeline
+# checks series that have none.
+parse_series() {
+	local line cur='' p n=0
+	local -A owner=()
+	entries=() mail_names=() mail_error=''
+	declare -gA mail_own=() mail_with=()
 	[[ -f $1 ]] || die usage "no series file: $1"
 	[[ -d $2 ]] || die usage "no patches directory: $2"
 	if grep -q $'\r' "$1"; then
 		die series "$1 has CRLF line ends (line $(grep -n -m1 $'\r' "$1" | cut -d: -f1)), which quilt takes as part of the patch names: convert it (sed -i 's/\r\$//' $1)"
 	fi
-	mapfile -t entries < <(sed 's/#.*//' "$1" | awk 'NF { print $1 }')
-	((${#entries[@]})) || [[ ${3:-} == empty-ok ]] || die usage "no patch in $1: nothing to do"
-	for p in "${entries[@]}"; do
-		i=$((i + 1))
-		[[ -f $2/$p ]] || die series "patch $i of $1, $p, is not in $2: add it there, or remove it from the series"
-	done
-}
-
-# read_mail_series SERIES PATCHES: the mail series of SERIES, the lines
-# "# mail: NAME" (each runs to the next such line), in stack order:
-# mail_names[], and per NAME, newline-terminated lists of patch files:
-# mail_own[NAME], its own patches, and mail_with[NAME], the patches of
-# series before it that its mails carry first ("# with: PATCH" lines), so
-# that it applies to the base alone.
-read_mail_series() {
-	local line cur='' p
-	local -A owner=()
-	mail_names=()
-	declare -gA mail_own=() mail_with=()
-	[[ -f $1 ]] || die usage "no series file: $1"
-	[[ -d $2 ]] || die usage "no patches directory: $2"
-	if grep -q $'\r' "$1"; then
-		die series "$1 has CRLF line ends (line $(grep -n -m1 $'\r' "$1" | cut -d: -f1)): convert it (sed -i 's/\r\$//' $1)"
-	fi
 	while IFS= read -r line || [[ -n $line ]]; do
 		if [[ $line =~ ^#[[:space:]]*mail:[[:space:]]*([A-Za-z0-9._-]+)[[:space:]]*$ ]]; then
 			cur=${BASH_REMATCH[1]}
-			[[ -z ${mail_own[$cur]+x} ]] || die series "mail series $cur is named twice in $1"
+			[[ -z ${mail_own[$cur]+x} ]] || mail_err "mail series $cur is named twice in $1"
 			mail_names+=("$cur")
 			mail_own[$cur]='' mail_with[$cur]=''
 			continue
 		fi
 		if [[ $line =~ ^#[[:space:]]*with:[[:space:]]*([^[:space:]]+)[[:space:]]*$ ]]; then
 			p=${BASH_REMATCH[1]}
-			[[ -n $cur ]] || die series "'# with: $p' comes before any '# mail: NAME' line in $1"
-			[[ -n ${owner[$p]:-} ]] ||
-				die series "mail series $cur: '# with: $p' names no patch of a series before it in $1"
-			[[ ${owner[$p]} != "$cur" ]] ||
-				die series "mail series $cur: '# with: $p' names one of its own patches in $1"
-			[[ $'\n'${mail_with[$cur]} != *$'\n'$p$'\n'* ]] ||
-				die series "mail series $cur: '# with: $p' is there twice in $1"
-			mail_with[$cur]+="$p"$'\n'
+			if [[ -z $cur ]]; then
+				mail_err "'# with: $p' comes before any '# mail: NAME' line in $1"
+			elif [[ -z ${owner[$p]:-} ]]; then
+				mail_err "mail series $cur: '# with: $p' names no patch of a series before it in $1"
+			elif [[ ${owner[$p]} == "$cur" ]]; then
+				mail_err "mail series $cur: '# with: $p' names one of its own patches in $1"
+			elif [[ $'\n'${mail_with[$cur]} == *$'\n'$p$'\n'* ]]; then
+				mail_err "mail series $cur: '# with: $p' is there twice in $1"
+			else
+				mail_with[$cur]+="$p"$'\n'
+			fi
 			continue
 		fi
 		line=${line%%#*}
 		read -r p _ <<<"$line" || true
 		[[ -n ${p:-} ]] || continue
-		[[ -n $cur ]] || die series "patch $p comes before any '# mail: NAME' line in $1"
-		[[ -f $2/$p ]] || die series "$1 names $p, which is not in $2"
-		[[ -z ${owner[$p]:-} ]] || die series "patch $p is listed twice in $1 (mail series ${owner[$p]} and $cur)"
+		n=$((n + 1))
+		[[ -f $2/$p || ${3:-} == new-ok ]] || die series "patch $n of $1, $p, is not in $2: add it there, or remove it from the series"
+		[[ -z ${owner[$p]+x} ]] ||
+			die series "patch $p is listed twice in $1${cur:+ (mail series ${owner[$p]} and $cur)}"
+		entries+=("$p")
 		owner[$p]=$cur
-		mail_own[$cur]+="$p"$'\n'
+		if [[ -n $cur ]]; then
+			mail_own[$cur]+="$p"$'\n'
+		else
+			mail_err "patch $p comes before any '# mail: NAME' line in $1"
+		fi
 	done <"$1"
-	((${#mail_names[@]})) || die series "no '# mail: NAME' line in $1"
+	((${#mail_names[@]})) || mail_err "no '# mail: NAME' line in $1"
 	for cur in "${mail_names[@]}"; do
-		[[ -n ${mail_own[$cur]} ]] || die series "mail series $cur has no patch in $1"
+		[[ -n ${mail_own[$cur]} ]] || mail_err "mail series $cur has no patch in $1"
 	done
+}
+
+# mail_err MESSAGE: the first thing wrong with a series' mail lines.
+mail_err() { [[ -n $mail_error ]] || mail_error=$1; }
+
+# read_series SERIES PATCHES [empty-ok]: parse_series, and fail on a
+# series with no patch unless empty-ok.
+read_series() {
+	parse_series "$1" "$2"
+	((${#entries[@]})) || [[ ${3:-} == empty-ok ]] || die usage "no patch in $1: nothing to do"
+}
+
+# read_mail_series SERIES PATCHES: parse_series, and fail on anything
+# wrong with its mail lines.
+read_mail_series() {
+	parse_series "$1" "$2"
+	[[ -z $mail_error ]] || die series "$mail_error"
+}
+
+# git_identity committer|author: git with no system or user config, so
+# that commits and mails do not depend on the machine, committing (and
+# with author, authoring too) as the project. The identity is config too: b4
+# reads user.name and user.email.
+git_identity() {
+	export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+	export GIT_COMMITTER_NAME=$PROJECT_NAME GIT_COMMITTER_EMAIL=$PROJECT_EMAIL
+	export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=$PROJECT_NAME \
+		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=$PROJECT_EMAIL
+	[[ $1 != author ]] || export GIT_AUTHOR_NAME=$PROJECT_NAME GIT_AUTHOR_EMAIL=$PROJECT_EMAIL
+}
+
+# get_maintainer REPO ARG...: the base's scripts/get_maintainer.pl, run
+# in the export repository REPO, on MAINTAINERS alone (no git history).
+get_maintainer() {
+	(cd "$1" && shift && perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-git-chief-penguins \
+		--no-rolestats --no-fixes "$@")
 }
 
 # patch_notes FILE: the notes of a patch file for the reviewers, the
@@ -275,17 +308,41 @@ open_run() {
 	printf '%s\n' "$3" >"$results"
 }
 
-# pipeline_configs: the configs of the matrix's pipeline rows, in order,
-# on one line.
-pipeline_configs() {
-	awk '!/^#/ && $2 == "pipeline" { print $1 }' "$REPO_DIR/config-fragments/matrix" | xargs
+# The one parser of config-fragments/matrix (or XE_STACK_FRAGMENTS/matrix):
+# "NAME ROLE FRAGMENT..." rows, "#" comments. read_matrix sets
+# matrix_names[] in order, and per NAME matrix_role[NAME] and
+# matrix_frags[NAME] (its fragment names, space-separated).
+read_matrix() {
+	local f=${XE_STACK_FRAGMENTS:-$REPO_DIR/config-fragments}/matrix name role frags
+	matrix_names=()
+	declare -gA matrix_role=() matrix_frags=()
+	[[ -f $f ]] || die config "no matrix: $f"
+	while read -r name role frags; do
+		[[ -n $name && $name != \#* ]] || continue
+		[[ -n $role && -n $frags ]] || die config "matrix row '$name' needs a role and fragments ($f)"
+		matrix_names+=("$name")
+		matrix_role[$name]=$role matrix_frags[$name]=$frags
+	done <"$f"
 }
+
+# matrix_configs ROLE: the configs of the matrix's ROLE rows, in order,
+# on one line.
+matrix_configs() {
+	local c picked=()
+	read_matrix
+	for c in "${matrix_names[@]}"; do
+		[[ ${matrix_role[$c]} != "$1" ]] || picked+=("$c")
+	done
+	printf '%s\n' "${picked[*]}"
+}
+
+# pipeline_configs: the configs the per-patch pipeline checks, on one line.
+pipeline_configs() { matrix_configs pipeline; }
 
 # matrix_config NAME: fail unless NAME is a config of config-fragments/matrix.
 matrix_config() {
-	awk -v c="$1" '!/^#/ && $1 == c { found = 1 } END { exit !found }' \
-		"$REPO_DIR/config-fragments/matrix" ||
-		die usage "no config '$1' in config-fragments/matrix"
+	read_matrix
+	[[ -n ${matrix_role[$1]+x} ]] || die usage "no config '$1' in config-fragments/matrix"
 }
 
 # cache_lock NAME: hold $CACHE_DIR/locks/NAME.lock on fd 7 until the

@@ -28,20 +28,19 @@ cache_lock git
 read -r repo base < <("$REPO_DIR/scripts/export-base.sh") || die base "export-base.sh failed"
 # get_maintainer.pl reads the base's MAINTAINERS from the work tree.
 git -C "$repo" checkout -q -f --detach "$base" || die base "cannot check out $base in $repo"
-GM=(perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes --no-rolestats)
 
 table() {
-	local mail p entries lists
+	local mail p subsys lists
 	read_mail_series "$REPO_DIR/series" "$REPO_DIR/patches"
 	printf '| mail series | patch | MAINTAINERS entries | lists |\n| --- | --- | --- | --- |\n'
 	for mail in "${mail_names[@]}"; do
 		while IFS= read -r p; do
 			[[ -n $p ]] || continue
-			entries=$(cd "$repo" && "${GM[@]}" --no-email --no-l --subsystem "$REPO_DIR/patches/$p" | sort |
+			subsys=$(get_maintainer "$repo" --no-email --no-l --subsystem "$REPO_DIR/patches/$p" | sort |
 				paste -sd ';' | sed 's/;/; /g') || die maintainers "get_maintainer.pl failed on $p"
-			lists=$(cd "$repo" && "${GM[@]}" --no-m --no-r --l "$REPO_DIR/patches/$p" | sort |
+			lists=$(get_maintainer "$repo" --no-m --no-r --l "$REPO_DIR/patches/$p" | sort |
 				sed 's/@.*//' | paste -sd ',' | sed 's/,/, /g') || die maintainers "get_maintainer.pl failed on $p"
-			printf '| %s | %s | %s | %s |\n' "$mail" "${p%.patch}" "$entries" "$lists"
+			printf '| %s | %s | %s | %s |\n' "$mail" "${p%.patch}" "$subsys" "$lists"
 		done <<<"${mail_own[$mail]}"
 	done
 }

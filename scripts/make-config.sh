@@ -38,20 +38,20 @@ FRAG_DIR=${XE_STACK_FRAGMENTS:-$REPO_DIR/config-fragments}
 
 # fragments NAME: the fragment files of one matrix row.
 fragments() {
-	local row
-	row=$(awk -v n="$1" '$1 == n { $1 = $2 = ""; print }' "$FRAG_DIR/matrix")
-	[[ -n $row ]] || die config "no config '$1' in config-fragments/matrix"
-	for f in $row; do
+	local f
+	[[ -n ${matrix_frags[$1]+x} ]] || die config "no config '$1' in config-fragments/matrix"
+	for f in ${matrix_frags[$1]}; do
 		[[ -f $FRAG_DIR/$f.config ]] || die config "$1: missing fragment config-fragments/$f.config"
 		printf '%s\n' "$FRAG_DIR/$f.config"
 	done
 }
 
+read_matrix
 mapfile -t frags < <(fragments "$name")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$build"
-if [[ -z $base ]] && [[ $(awk -v n="$name" '$1 == n { print $2 }' "$FRAG_DIR/matrix") == debian ]]; then
+if [[ -z $base && ${matrix_role[$name]} == debian ]]; then
 	base=$("$REPO_DIR/scripts/fetch-kernel.sh" --debian-config) ||
 		die config "$name: cannot fetch Debian's config ($PIN_CONFIG_PACKAGE)"
 fi

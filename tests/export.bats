@@ -30,12 +30,14 @@ teardown() {
 }
 
 # The mail series of a series file, in order; the patches of one.
-mail_names() { sed -n 's/^# mail: *\([^ ]*\) *$/\1/p' "${1:-$REPO/series}"; }
+mail_names() { stack_info ${1:+"$1"} mails; }
 mail_count() { mail_patches "$@" | wc -l; }
 # The patches of other series that mail series NAME carries first.
-mail_with() { awk -v n="$1" '/^# mail:/ { on = ($3 == n); next } on && /^# with:/ { print $3 }' "${2:-$REPO/series}"; }
+mail_with() { stack_info ${2:+"$2"} with "$1"; }
+# version NAME [COVERS]: the newest version of NAME's cover letter.
 version() {
-	ls "${2:-$REPO/cover-letters}" | sed -n "s/^$1-v\([0-9]*\)\.txt$/\1/p" | sort -n | tail -n 1
+	find "${2:-$REPO/cover-letters}" -maxdepth 1 -name "$1-v*.txt" -printf '%f\n' |
+		sed -n "s/^$1-v\([0-9]*\)\.txt$/\1/p" | sort -n | tail -n 1
 }
 # header FILE NAME: a mail header, continuation lines joined.
 header() {
@@ -51,7 +53,7 @@ header() {
 		v=$(version "$n")
 		d=$MAIL/$n-v$v
 		[ "$m" -gt 0 ]
-		[ "$(ls "$d" | wc -l)" -eq $((m + 1)) ]
+		[ "$(find "$d" -mindepth 1 -maxdepth 1 | wc -l)" -eq $((m + 1)) ]
 		[ -f "$d/v$v-0000-cover-letter.patch" ]
 		for k in $(seq 0 "$m"); do
 			f=$(ls "$d"/v"$v"-"$(printf %04d "$k")"-*.patch)
@@ -170,7 +172,7 @@ header() {
 	[ "$status" -eq 0 ]
 	[ "$(grep -c ': unchanged, ' <<<"$output")" -eq "$(mail_names | wc -l)" ]
 	[ "$(snapshot)" = "$before" ]
-	[ -z "$(ls -A "$MAIL" | grep -v -- '-v[0-9]*$')" ]
+	[ -z "$(find "$MAIL" -mindepth 1 -maxdepth 1 ! -regex '.*-v[0-9]*' -print -quit)" ]
 }
 
 @test "v2 of a series with one patch changed: [PATCH v2 k/M] and a range-diff against v1" {
@@ -198,7 +200,7 @@ header() {
 	"$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
 
 	d=$s/mail/pagemap-nothp-v2
-	[ "$(ls "$d" | wc -l)" -eq 2 ]
+	[ "$(find "$d" -mindepth 1 -maxdepth 1 | wc -l)" -eq 2 ]
 	[[ $(header "$(ls "$d"/v2-0000-*.patch)" Subject) == "[PATCH v2 0/1] "* ]]
 	[[ $(header "$(ls "$d"/v2-0001-*.patch)" Subject) == "[PATCH v2 1/1] "* ]]
 	cover=$d/v2-0000-cover-letter.patch
@@ -379,7 +381,7 @@ header() {
 	run git send-email --dry-run --no-thread --confirm=never --suppress-cc=self \
 		--from="$PROJECT_NAME <$PROJECT_EMAIL>" "$d"/*.patch
 	[ "$status" -eq 0 ]
-	[ "$(grep -c '^Dry-OK' <<<"$output")" -eq "$(ls "$d" | wc -l)" ]
+	[ "$(grep -c '^Dry-OK' <<<"$output")" -eq "$(find "$d" -mindepth 1 -maxdepth 1 | wc -l)" ]
 	for f in "$d"/*.patch; do
 		grep -qxF "Message-Id: $(header "$f" Message-Id)" <<<"$output"
 	done

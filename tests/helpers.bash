@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034,SC2154 # globals for the bats files; bats sets $output
 # Shared by the bats files: where things are, and how to read a run.
 
 REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
@@ -9,17 +10,22 @@ CACHE=${XE_STACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xe-stack}
 # Runs of the real pipeline keep their output here for inspection.
 RUNS=$REPO/out/tests
 
-# series_patches [SERIES]: the patches a series file names, in order (the
-# first word of each line; comments and blank lines skipped).
-series_patches() {
-	sed 's/#.*//' "${1:-$REPO/series}" | awk 'NF { print $1 }'
+# stack_info [SERIES] WHAT [NAME]: what a series file (default: the
+# project's; its patches in patches/ beside it, or beside it) or the
+# matrix says, read by the scripts' own parsers (scripts/stack-info.sh).
+stack_info() {
+	local s=$REPO/series d
+	[[ $1 != */* ]] || { s=$1; shift; }
+	d=$(dirname "$s")
+	[[ ! -d $d/patches ]] || d=$d/patches
+	"$REPO/scripts/stack-info.sh" --series "$s" --patches "$d" "$@"
 }
 
-# mail_patches NAME [SERIES]: the patches of mail series NAME, in order.
-mail_patches() {
-	awk -v n="$1" '/^# mail:/ { on = ($3 == n); next } /^#/ || !NF { next } on { print $1 }' \
-		"${2:-$REPO/series}"
-}
+# series_patches [SERIES]: the patches of a series file, in order.
+series_patches() { stack_info "$@" patches; }
+
+# mail_patches NAME [SERIES]: the own patches of mail series NAME, in order.
+mail_patches() { stack_info ${2:+"$2"} own "$1"; }
 
 # fresh_run NAME: the tests own $RUNS; a run's folder is removed before
 # it runs again, since one from an older xe-stack has no output marker.

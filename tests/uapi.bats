@@ -18,8 +18,10 @@ setup_file() {
 		INSTALL_HDR_PATH="$H/patched" headers_install
 }
 
-abi_check() { # HEADER_ROOT [CFLAGS]
-	cc -std=c11 -Wall -Werror ${2:-} -I "$1/include" -o "$BATS_TEST_TMPDIR/abi" \
+abi_check() { # HEADER_ROOT [CFLAG...]
+	local root=$1
+	shift
+	cc -std=c11 -Wall -Werror "$@" -I "$root/include" -o "$BATS_TEST_TMPDIR/abi" \
 		"$REPO/tests/uapi/abi_check.c" && "$BATS_TEST_TMPDIR/abi"
 }
 

@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# The fast tier's orchestration tests: the real check-series.sh and
+# bisect-series.sh on a fake kernel tree (tests/data/fakelinux, see its
+# README) with a fake qemu and sparse, so stage order, stop on failure,
+# --keep-going, --only and --from, the results cache, the lock and
+# bisect's search take seconds. No kernel, no root, no network.
+
+load helpers
+
+setup() {
+	export XE_STACK_CACHE=$BATS_TEST_TMPDIR/cache KERNEL_DIR=$BATS_TEST_TMPDIR/linux
+	export PATH=$REPO/tests/data/fakebin:$PATH XE_STACK_SPARSE=$REPO/tests/data/fakebin/sparse
+	export XE_STACK_BOOT_TIMEOUT=5 JOBS=1
+	cp -r "$REPO/tests/data/fakelinux" "$KERNEL_DIR"
+	S=$BATS_TEST_TMPDIR/series
+	OUT=$BATS_TEST_TMPDIR/out
+}
+
+# fake_series LINE...: a series in $S of one patch per LINE, each adding
+# LINE as a comment at the end of xe_fake.c ("fake: ..." marks, see
+# tests/data/fakelinux/README, say what the patch does).
+fake_series() {
+	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b k=0 name
+	rm -rf "$S" "$a" "$b"
+	mkdir -p "$S" "$a/drivers/gpu/drm/xe"
+	cp "$KERNEL_DIR/drivers/gpu/drm/xe/xe_fake.c" "$a/drivers/gpu/drm/xe/"
+	for line in "$@"; do
+		k=$((k + 1))
+		name=$(printf '%04d-fake-%d.patch' "$k" "$k")
+		rm -rf "$b"
+		cp -r "$a" "$b"
+		printf '/* %s */\n' "$line" >>"$b/drivers/gpu/drm/xe/xe_fake.c"
+		{
+			printf 'From: A U Thor <a@example.org>\nSubject: [PATCH] drm/xe: Fake %d\n\n' "$k"
+			printf 'Change %d.\n\nSigned-off-by: A U Thor <a@example.org>\n---\n' "$k"
+			(cd "$BATS_TEST_TMPDIR" && diff -u a/drivers/gpu/drm/xe/xe_fake.c b/drivers/gpu/drm/xe/xe_fake.c) || true
+		} >"$S/$name"
+		echo "$name" >>"$S/series"
+		rm -rf "$a"
+		mv "$b" "$a"
+	done
+}
+
+check() { # OPTION...: check-series.sh on $S, into $OUT
+	run "$REPO/scripts/check-series.sh" --series "$S/series" --patches "$S" --out "$OUT" "$@"
+}
+
+# stages INDEX: "STAGE=STATUS ..." of one patch, in the order they ran.
+stages() {
+	awk -F'\t' -v i="$1" '$1 == i { printf "%s%s=%s", sep, $3, $4; sep = " " }' "$OUT/results.tsv"
+}
+
+@test "every stage runs in order on each patch, the base first; a clean series passes" {
+	fake_series one two
+	check
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$(stages 00)" = "build:xe-svm-debug=pass sparse=pass build:xe-nosvm=pass kunit=pass boot=pass kunit-builtin=pass" ]
+	for i in 01 02; do
+		[ "$(stages $i)" = "apply=pass checkpatch=pass build:xe-svm-debug=pass sparse=pass build:xe-nosvm=pass kernel-doc=pass kunit=pass boot=pass kunit-builtin=pass" ]
+	done
+	grep -q '^kunit: 2 tests, 2 passed' "$OUT/logs/02-kunit.log"
+	[ -f "$OUT/report.md" ] && [ -f "$OUT/junit.xml" ]
+}
+
+@test "each stage fails on what it checks, and only that stage" {
+	# mark -> the stages it fails (a regular expression) and their status
+	declare -A want=(
+		["fake: warning unused x"]="build:.*=fail"
+		["fake: error no such thing"]="build:.*=fail"
+		["fake: sparse bad cast"]="sparse=fail"
+		["fake: kdoc no description"]="kernel-doc=fail"
+		["fake: checkpatch-warn line too long"]="checkpatch=warn"
+		["fake: boot-warn"]="boot=fail"
+		["fake: kunit-fail fake_two"]="kunit=fail"
+		["fake: builtin-fail builtin_one"]="kunit-builtin=fail"
+	)
+	for mark in "${!want[@]}"; do
+		fake_series clean "$mark"
+		check
+		got=$(stages 02 | tr ' ' '\n' | grep -E '=(fail|warn)$' | paste -sd' ')
+		[ -n "$got" ] || { echo "$mark: nothing failed: $(stages 02)"; false; }
+		for s in $got; do
+			[[ $s =~ ^${want[$mark]}$ ]] || { echo "$mark: $(stages 02)"; false; }
+		done
+		[ "$(stages 01 | grep -o '=pass' | wc -l)" -eq 9 ]
+	done
+}
+
+@test "a boot that never ends fails on the timeout" {
+	fake_series "fake: boot-hang"
+	start=$SECONDS
+	check
+	[ "$status" -eq 1 ]
+	# Two boots (base and patch): only the patch's hangs, for 5 s.
+	[ $((SECONDS - start)) -lt 30 ]
+	[[ " $(stages 01) " == *" boot=fail "* ]]
+	grep -q 'XE-STACK: FAIL guest killed after 5s' "$OUT/boot/01/console.log"
+}
+
+@test "the first failing patch stops the run; --keep-going checks the rest" {
+	fake_series "fake: warning w" two
+	check
+	[ "$status" -eq 1 ]
+	[[ $(stages 01) == *"build:xe-svm-debug=fail"* ]]
+	[ -z "$(stages 02)" ]
+	[[ $output == *"stopping after the first failing patch"* ]]
+	check --keep-going
+	[ "$status" -eq 1 ]
+	[[ $(stages 02) == "apply=pass checkpatch=pass build:xe-svm-debug=pass"* ]]
+}
+
+@test "the results cache: a second run checks nothing; a changed patch is checked again from there" {
+	fake_series one two three
+	check
+	[ "$status" -eq 0 ]
+	check
+	[ "$status" -eq 0 ]
+	[[ $output == *"every patch is cached: nothing to check"* ]]
+	[ "$(awk -F'\t' 'NR > 1 && $7 != "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
+	[[ $output == *"[03] 0003-fake-3.patch: cached"* ]]
+	# Patch 3 changes: 00-02 come from the cache, 03 runs.
+	sed -i 's/Change 3\./Change 3, reworded./' "$S/0003-fake-3.patch"
+	check
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01 02" ] || { cat "$OUT/results.tsv"; false; }
+	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 9 ]
+	# --no-cache runs everything; a failed patch is never cached.
+	check --no-cache
+	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
+}
+
+@test "--from N checks from N on; --only N checks N alone against the tree at N-1" {
+	fake_series one two three
+	check
+	check --from 3
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01 02" ]
+	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 9 ]
+	# Patch 3 alone: patch 2's warning is in its reference, not new.
+	fake_series one "fake: warning w" three
+	check --only 3 --no-cache
+	[ "$status" -eq 0 ]
+	[[ $output == *"patch 3 alone: the tree at patch 2 is the reference"* ]]
+	[ "$(awk -F'\t' 'NR > 1 { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 03" ]
+	check --only 2 --no-cache
+	[ "$status" -eq 1 ]
+	[[ $(stages 02) == *"build:xe-svm-debug=fail"* ]]
+	check --from 4
+	[ "$status" -eq 2 ]
+	[[ $output == *"--from/--only: no patch '4'"* ]]
+}
+
+@test "two runs on one work tree: the second waits for the first" {
+	fake_series one
+	"$REPO/scripts/check-series.sh" --series "$S/series" --patches "$S" --out "$OUT.1" --no-cache \
+		>"$BATS_TEST_TMPDIR/1.log" 2>&1 &
+	first=$!
+	# The first holds the lock once it has written its results header.
+	for _ in $(seq 100); do [[ -s $OUT.1/results.tsv ]] && break; sleep 0.1; done
+	check --no-cache
+	[ "$status" -eq 0 ]
+	wait "$first"
+	[[ $output == *"another run is using the work tree"*": waiting for it"* ]]
+	# The first had finished before the second began.
+	[ "$(stat -c %Y "$OUT.1/report.txt")" -le "$(stat -c %Y "$OUT/logs/config-xe-svm-debug.log")" ]
+}
+
+@test "bisect: the first patch where a stage fails, in few checks" {
+	fake_series one two three four five "fake: warning w" seven eight
+	run "$REPO/scripts/bisect-series.sh" --series "$S/series" --patches "$S" --out "$OUT" --stage build
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	grep -qx 'first bad patch: 06 0006-fake-6.patch' "$OUT/result.txt"
+	checks=$(sed -n 's/^checks: \([0-9]*\) .*/\1/p' "$OUT/result.txt")
+	[ "$checks" -le 5 ]
+}
