@@ -1,5 +1,5 @@
 # The front door: every action of the project is a target here, and each
-# target is one script you can also run by hand (scripts/*, --help).
+# target is one script you can also run by hand (scripts/*/*, --help).
 #
 # Variables: KERNEL_DIR=<your kernel tree> or KERNEL_TARBALL=<file> instead
 # of the pinned kernel; XE_STACK_CACHE (default ~/.cache/xe-stack); JOBS;
@@ -9,7 +9,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CACHE ?= $(or $(XE_STACK_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xe-stack)
 TREE ?= $(CACHE)/tree/linux
-export QUILTRC := $(CURDIR)/scripts/quiltrc
+export QUILTRC := $(CURDIR)/scripts/pipeline/quiltrc
 # The fast tier needs no kernel, no root and no network; the kernel tier
 # builds and boots the pinned kernel.
 FAST_TESTS := tests/tools.bats tests/pipeline.bats tests/safety.bats
@@ -24,34 +24,34 @@ help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 deps: ## Install the Debian packages and build sparse (needs root or sudo)
-	scripts/install-deps.sh
+	scripts/setup/install-deps.sh
 
 fetch: ## Download and verify the pinned kernel; print the pristine tree
-	scripts/fetch-kernel.sh
+	scripts/pipeline/fetch-kernel.sh
 
 tree: ## Prepare $(TREE) and apply the stack there with quilt push -a (keeps your edits)
-	scripts/prepare-tree.sh --push $(TREE)
+	scripts/pipeline/prepare-tree.sh --push $(TREE)
 	@echo "quilt tree: $(TREE) (export QUILTRC=$(QUILTRC))"
 
 check: ## The per-patch pipeline over the stack (ARGS="--keep-going" ...)
-	scripts/check-series.sh $(ARGS)
+	scripts/pipeline/check-series.sh $(ARGS)
 
 check-mail: ## Each mail series alone on the base, as a maintainer applies it: apply and build (after check)
-	scripts/check-mail-series.sh $(ARGS)
+	scripts/mail/check-mail-series.sh $(ARGS)
 
 pipeline: deps fetch check check-mail ## Install, fetch, then run the whole pipeline
 
 bisect: ## First patch where a check fails (ARGS="--stage build" or ARGS="-- CMD")
-	scripts/bisect-series.sh $(ARGS)
+	scripts/triage/bisect-series.sh $(ARGS)
 
 mutate: ## Mutants of the series' patches (tests/mutations/*.mut) through the pipeline: kill ratio
-	scripts/mutate.sh $(ARGS)
+	scripts/triage/mutate.sh $(ARGS)
 
 figures: ## The autoreset series' cost, measured in KUnit (out/figures/summary.txt)
-	scripts/kernel-figures.sh $(ARGS)
+	scripts/bench/kernel-figures.sh $(ARGS)
 
 bench: ## Time the pipeline cold and warm (out/bench/summary.txt)
-	scripts/benchmark.sh $(ARGS)
+	scripts/bench/benchmark.sh $(ARGS)
 
 check-fast: ## The project's fast tests: lint and the tools on canned inputs (no kernel, no root; seconds)
 	bats --timing $(ARGS) $(FAST_TESTS)
@@ -60,35 +60,35 @@ test: deps ## The project's own tests: the fast tier, then the kernel tier (buil
 	bats --timing $(ARGS) $(TESTS)
 
 export: ## The stack as git branches on the base commit (export repository in the cache)
-	scripts/export-series.sh --branch-only $(ARGS)
+	scripts/mail/export-series.sh --branch-only $(ARGS)
 
 mail: ## Each mail series to out/mail/NAME-vN/ with git send-email commands (sends nothing)
-	scripts/export-series.sh $(ARGS)
+	scripts/mail/export-series.sh $(ARGS)
 
 import: ## The exported branch back into patches/ (ARGS="--trailers MSGID" adds review tags)
-	scripts/import-series.sh $(ARGS)
+	scripts/mail/import-series.sh $(ARGS)
 
 maintainers: ## Regenerate the MAINTAINERS table of MAINTAINERS-notes/README.md
-	scripts/maintainers-table.sh --update
+	scripts/mail/maintainers-table.sh --update
 
 deb-config: ## Config of the Xe kernel package (Debian's config + deb-xe), checked
-	scripts/build-deb.sh --config-only $(ARGS)
+	scripts/package/build-deb.sh --config-only $(ARGS)
 
 deb: ## Installable kernel .debs of the pin + the stack in out/deb (hours on 2 cores)
-	scripts/build-deb.sh $(ARGS)
+	scripts/package/build-deb.sh $(ARGS)
 
 ci-lint: ## Validate CI/gitlab-ci.yml, its child pipeline and the LAVA job
 	CI/job.sh lint
 
 check-tools: ## Check that every tool the scripts use works here
-	scripts/check-tools.sh
+	scripts/setup/check-tools.sh
 
 lint: ## shellcheck over the scripts, the guest's init and the bats files; pyflakes over the Python
-	shellcheck -x scripts/*.sh scripts/guest/init .ci/run CI/job.sh tests/data/*.sh tests/helpers.bash \
+	shellcheck -x scripts/*/*.sh scripts/pipeline/guest/init .ci/run CI/job.sh tests/data/*.sh tests/helpers.bash \
 		tests/data/fakebin/* tests/data/fakelinux/scripts/fake-build.sh tests/data/fakelinux/scripts/kernel-doc \
 		tests/data/fakelinux/scripts/checkpatch.pl tests/data/fakelinux/scripts/kconfig/merge_config.sh
 	shellcheck -s bats tests/*.bats
-	pyflakes3 scripts/*.py tests/data/*.py CI/lava/*.py tests/data/fakelinux/tools/testing/kunit/kunit.py
+	pyflakes3 scripts/*/*.py tests/data/*.py CI/lava/*.py tests/data/fakelinux/tools/testing/kunit/kunit.py
 
 clean: ## Remove out/ (results); the cache is left alone
 	rm -rf out

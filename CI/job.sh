@@ -5,21 +5,21 @@
 # job's script is one of these commands, and each runs as well by hand, on
 # a fork or locally, with the same scripts as the local pipeline.
 #
-#   deps                 install the packages and sparse (scripts/install-deps.sh)
-#                        and fetch the pinned kernel (scripts/fetch-kernel.sh)
+#   deps                 install the packages and sparse (scripts/setup/install-deps.sh)
+#                        and fetch the pinned kernel (scripts/pipeline/fetch-kernel.sh)
 #   generate [FILE]      write the child pipeline: one check job per patch of
 #                        the series and config of the matrix's pipeline rows
 #                        (default FILE: out/ci/pipeline.yml)
 #   check [--dry-run] N CONFIG [OPT...]
 #                        check patch N (1 = first) alone in CONFIG with
-#                        scripts/check-series.sh --only N; only the boot config
+#                        scripts/pipeline/check-series.sh --only N; only the boot config
 #                        (the matrix's first pipeline row) boots, others get
 #                        --no-boot. OPT goes to check-series.sh. Results in
 #                        OUT/NN-CONFIG (results.tsv, junit.xml, report.md);
 #                        exits as check-series.sh does. --dry-run prints the
 #                        check-series.sh command instead
 #   report               merge every OUT/NN-CONFIG/results.tsv into OUT/report
-#                        (scripts/report.py: report.md, report.json, junit.xml)
+#                        (scripts/pipeline/report.py: report.md, report.json, junit.xml)
 #   lint                 validate CI/gitlab-ci.yml and the generated child
 #                        pipeline with gitlab-ci-local (--list, --preview) and
 #                        the LAVA job (CI/lava/check-job.py)
@@ -34,8 +34,8 @@
 # XE_STACK_CI_OUT (OUT, default out/ci in the repo); KERNEL_DIR and
 # KERNEL_TARBALL as for every script.
 set -euo pipefail
-# shellcheck source=../scripts/lib.sh
-. "$(dirname "$0")/../scripts/lib.sh"
+# shellcheck source=../scripts/lib/lib.sh
+. "$(dirname "$0")/../scripts/lib/lib.sh"
 
 GITLAB_CI_LOCAL_VERSION=$PIN_GITLAB_CI_LOCAL_VERSION
 series=${XE_STACK_SERIES:-$REPO_DIR/series}
@@ -55,9 +55,9 @@ yaml_str() {
 }
 
 cmd_deps() {
-	"$REPO_DIR/scripts/install-deps.sh"
+	"$REPO_DIR/scripts/setup/install-deps.sh"
 	if [[ -z ${KERNEL_DIR:-} && -z ${KERNEL_TARBALL:-} ]]; then
-		"$REPO_DIR/scripts/fetch-kernel.sh" >/dev/null
+		"$REPO_DIR/scripts/pipeline/fetch-kernel.sh" >/dev/null
 	fi
 }
 
@@ -120,13 +120,13 @@ cmd_check() {
 		--sparse-config "$boot" --out "$dir")
 	[[ $cfg == "$boot" ]] || args+=(--no-boot)
 	if ((dry)); then
-		printf '%q ' "$REPO_DIR/scripts/check-series.sh" "${args[@]}" "$@"
+		printf '%q ' "$REPO_DIR/scripts/pipeline/check-series.sh" "${args[@]}" "$@"
 		echo
 		return 0
 	fi
 	log "patch $n (${list[n - 1]}) in $cfg"
 	local rc=0
-	run "$REPO_DIR/scripts/check-series.sh" "${args[@]}" "$@" || rc=$?
+	run "$REPO_DIR/scripts/pipeline/check-series.sh" "${args[@]}" "$@" || rc=$?
 	if command -v ccache >/dev/null; then
 		CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache} ccache -s >&2 || true
 	fi
@@ -165,7 +165,7 @@ cmd_report() {
 	rm -rf "$dest"
 	mv "$tmp" "$dest"
 	log "merged ${#dirs[@]} job results into $dest"
-	"$REPO_DIR/scripts/report.py" "$dest" | tee "$dest/report.txt"
+	"$REPO_DIR/scripts/pipeline/report.py" "$dest" | tee "$dest/report.txt"
 }
 
 # gitlab_ci_local: the pinned gitlab-ci-local, installed from npm into the

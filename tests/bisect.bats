@@ -13,7 +13,7 @@ log2up() {
 
 @test "a command that fails once a symbol appears names the patch adding it" {
 	fresh_run bisect-cmd
-	run "$REPO/scripts/bisect-series.sh" --out "$RUNS/bisect-cmd" -- \
+	run "$REPO/scripts/triage/bisect-series.sh" --out "$RUNS/bisect-cmd" -- \
 		sh -c '! grep -q xe_madvise_notifier_set drivers/gpu/drm/xe/xe_vm_types.h'
 	printf '%s\n' "$output"
 	[ "$status" -eq 0 ]
@@ -35,14 +35,14 @@ log2up() {
 
 @test "a check that already fails on the base is refused" {
 	fresh_run bisect-base
-	run "$REPO/scripts/bisect-series.sh" --out "$RUNS/bisect-base" -- false
+	run "$REPO/scripts/triage/bisect-series.sh" --out "$RUNS/bisect-base" -- false
 	[ "$status" -eq 1 ]
 	[[ $output == *"fails on the base already"* ]]
 }
 
 @test "a check that passes with the whole series is refused" {
 	fresh_run bisect-none
-	run "$REPO/scripts/bisect-series.sh" --out "$RUNS/bisect-none" -- true
+	run "$REPO/scripts/triage/bisect-series.sh" --out "$RUNS/bisect-none" -- true
 	[ "$status" -eq 1 ]
 	[[ $output == *"nothing to bisect"* ]]
 }
@@ -51,7 +51,7 @@ log2up() {
 	# 125 (untestable) at every patch but the last: the answer is a range.
 	fresh_run bisect-skip
 	n=$(series_patches | wc -l)
-	run "$REPO/scripts/bisect-series.sh" --out "$RUNS/bisect-skip" -- \
+	run "$REPO/scripts/triage/bisect-series.sh" --out "$RUNS/bisect-skip" -- \
 		sh -c "case \$XE_STACK_PATCH in 0) exit 0 ;; $n) exit 1 ;; *) exit 125 ;; esac"
 	[ "$status" -eq 1 ]
 	grep -q '^first bad patch: one of 1\.\.' "$RUNS/bisect-skip/result.txt"
@@ -59,7 +59,7 @@ log2up() {
 
 @test "the kunit-builtin stage names the patch that drops a built-in suite" {
 	fresh_run bisect-kunit-builtin
-	run "$REPO/scripts/bisect-series.sh" --stage kunit-builtin \
+	run "$REPO/scripts/triage/bisect-series.sh" --stage kunit-builtin \
 		--series "$FIXTURES/builtin-suite-gone/series" --patches "$FIXTURES/builtin-suite-gone" \
 		--out "$RUNS/bisect-kunit-builtin"
 	printf '%s\n' "$output"
@@ -71,7 +71,7 @@ log2up() {
 
 @test "the build stage names the fixture's seeded build break" {
 	fresh_run bisect-build
-	run "$REPO/scripts/bisect-series.sh" --stage build --config xe-nosvm \
+	run "$REPO/scripts/triage/bisect-series.sh" --stage build --config xe-nosvm \
 		--series "$FIXTURES/build-break/series" --patches "$FIXTURES/build-break" \
 		--out "$RUNS/bisect-build"
 	printf '%s\n' "$output"

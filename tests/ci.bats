@@ -116,7 +116,7 @@ listed_jobs() {
 @test "a check job runs check-series.sh --only N in its config; only the boot config boots, sparse stays in the first" {
 	run "$REPO/CI/job.sh" check --dry-run 3 xe-svm-debug
 	[ "$status" -eq 0 ]
-	[[ $output == *"/scripts/check-series.sh --series $REPO/series --patches $REPO/patches --only 3 --configs xe-svm-debug --sparse-config xe-svm-debug --out $XE_STACK_CI_OUT/03-xe-svm-debug "* ]]
+	[[ $output == *"/scripts/pipeline/check-series.sh --series $REPO/series --patches $REPO/patches --only 3 --configs xe-svm-debug --sparse-config xe-svm-debug --out $XE_STACK_CI_OUT/03-xe-svm-debug "* ]]
 	[[ $output != *--no-boot* ]]
 	XE_STACK_SERIES=$FIXTURES/clean/series XE_STACK_PATCHES=$FIXTURES/clean \
 		run "$REPO/CI/job.sh" check --dry-run 1 xe-nosvm --no-cache

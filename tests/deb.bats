@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The custom kernel for Xe machines (scripts/build-deb.sh): its config is
+# The custom kernel for Xe machines (scripts/package/build-deb.sh): its config is
 # Debian's own for the pinned kernel plus config-fragments/deb-xe.config,
 # every option the fragment asks for survives olddefconfig, and xe.ko
 # builds from it, with the stack, named by the series' LOCALVERSION. The
@@ -21,7 +21,7 @@ requested() {
 }
 
 @test "deb config: Debian's config is verified against pin.conf, a mismatch named" {
-	run "$REPO/scripts/fetch-kernel.sh" --debian-config
+	run "$REPO/scripts/pipeline/fetch-kernel.sh" --debian-config
 	[ "$status" -eq 0 ]
 	[[ ${lines[-1]} == */config.amd64_none_amd64 ]]
 	grep -qx 'CONFIG_DRM_XE=m' "${lines[-1]}"
@@ -29,14 +29,14 @@ requested() {
 	mkdir -p "$tmp/downloads"
 	cp "$CACHE"/downloads/linux-config-7.3_*.deb "$tmp/downloads/"
 	sed 's/^PIN_CONFIG_DEB_SHA256=.*/PIN_CONFIG_DEB_SHA256=0000/' "$REPO/pin.conf" >"$BATS_TEST_TMPDIR/pin.conf"
-	XE_STACK_CACHE=$tmp XE_STACK_PIN_FILE=$BATS_TEST_TMPDIR/pin.conf run "$REPO/scripts/fetch-kernel.sh" --debian-config
+	XE_STACK_CACHE=$tmp XE_STACK_PIN_FILE=$BATS_TEST_TMPDIR/pin.conf run "$REPO/scripts/pipeline/fetch-kernel.sh" --debian-config
 	[ "$status" -eq 1 ]
 	[[ $output == *"[checksum] package"*"linux-config-7.3_"*"pin.conf expects 0000"* ]]
 	[ -z "$(ls "$tmp/downloads")" ]
 }
 
 @test "deb config: Debian's config + deb-xe, every requested option survives olddefconfig" {
-	run "$REPO/scripts/build-deb.sh" --config-only
+	run "$REPO/scripts/package/build-deb.sh" --config-only
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = "$BUILD/.config" ]
 	[[ $output == *"[apply]"* && $output == *"config.amd64_none_amd64, then olddefconfig"* ]]
@@ -69,7 +69,7 @@ requested() {
 	# drop it; the check names it.
 	printf '# CONFIG_ZONE_DEVICE is not set\n' >"$frag/nozonedevice.config"
 	printf 'deb-broken debian deb-xe nozonedevice\n' >>"$frag/matrix"
-	XE_STACK_FRAGMENTS=$frag run "$REPO/scripts/build-deb.sh" --config-only --config deb-broken \
+	XE_STACK_FRAGMENTS=$frag run "$REPO/scripts/package/build-deb.sh" --config-only --config deb-broken \
 		--build-dir "$BATS_TEST_TMPDIR/build"
 	[ "$status" -eq 1 ]
 	[[ $output == *"CONFIG_DRM_XE_GPUSVM requested 'y', final .config has 'n'"* ]]
@@ -78,7 +78,7 @@ requested() {
 }
 
 @test "deb xe module: xe.ko builds with that config, vermagic has the LOCALVERSION" {
-	run "$REPO/scripts/build-deb.sh" --xe-module
+	run "$REPO/scripts/package/build-deb.sh" --xe-module
 	[ "$status" -eq 0 ]
 	ko=$BUILD/drivers/gpu/drm/xe/xe.ko
 	[ "${lines[-1]}" = "$ko" ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# A fresh machine: a bare Debian 12 root (scripts/bare-root.sh) gets what
-# it needs from scripts/install-deps.sh alone, and every tool the scripts
-# call then works there (scripts/check-tools.sh), git send-email over SMTP
+# A fresh machine: a bare Debian 12 root (scripts/setup/bare-root.sh) gets what
+# it needs from scripts/setup/install-deps.sh alone, and every tool the scripts
+# call then works there (scripts/setup/check-tools.sh), git send-email over SMTP
 # with STARTTLS and AUTH included. Needs root and the Debian mirror; about
 # 6 min the first time (debootstrap, downloads), 3 min after.
 
@@ -31,14 +31,14 @@ can_chroot() {
 setup_file() {
 	can_chroot || return 0
 	export BARE=$BATS_FILE_TMPDIR/root
-	"$REPO/scripts/bare-root.sh" --make "$BARE" >"$BATS_FILE_TMPDIR/make.log" 2>&1
-	"$REPO/scripts/bare-root.sh" --in "$BARE" -- scripts/install-deps.sh \
+	"$REPO/scripts/setup/bare-root.sh" --make "$BARE" >"$BATS_FILE_TMPDIR/make.log" 2>&1
+	"$REPO/scripts/setup/bare-root.sh" --in "$BARE" -- scripts/setup/install-deps.sh \
 		>"$BATS_FILE_TMPDIR/deps.log" 2>&1 && echo 0 >"$BATS_FILE_TMPDIR/deps.rc" ||
 		echo $? >"$BATS_FILE_TMPDIR/deps.rc"
 }
 
 teardown_file() {
-	[[ -z ${BARE:-} || ! -d $BARE ]] || "$REPO/scripts/bare-root.sh" --remove "$BARE"
+	[[ -z ${BARE:-} || ! -d $BARE ]] || "$REPO/scripts/setup/bare-root.sh" --remove "$BARE"
 }
 
 setup() {
@@ -46,19 +46,19 @@ setup() {
 }
 
 in_bare() {
-	run "$REPO/scripts/bare-root.sh" --in "$BARE" -- "$@"
+	run "$REPO/scripts/setup/bare-root.sh" --in "$BARE" -- "$@"
 }
 
 @test "bare root: it is bare before install-deps.sh (no git, no gcc, no Perl mail modules)" {
 	# A root that already had the tools would prove nothing.
-	run "$REPO/scripts/bare-root.sh" --make "$BATS_TEST_TMPDIR/fresh"
+	run "$REPO/scripts/setup/bare-root.sh" --make "$BATS_TEST_TMPDIR/fresh"
 	[ "$status" -eq 0 ]
 	# shellcheck disable=SC2016 # expanded in the root
-	run "$REPO/scripts/bare-root.sh" --in "$BATS_TEST_TMPDIR/fresh" -- \
+	run "$REPO/scripts/setup/bare-root.sh" --in "$BATS_TEST_TMPDIR/fresh" -- \
 		sh -c 'for t in git gcc make qemu-system-x86_64; do command -v "$t" && exit 1; done
 			perl -MMail::Address -e1 2>/dev/null && exit 1; exit 0'
 	[ "$status" -eq 0 ]
-	"$REPO/scripts/bare-root.sh" --remove "$BATS_TEST_TMPDIR/fresh"
+	"$REPO/scripts/setup/bare-root.sh" --remove "$BATS_TEST_TMPDIR/fresh"
 }
 
 @test "bare root: install-deps.sh installs everything and builds sparse" {
@@ -68,11 +68,11 @@ in_bare() {
 }
 
 @test "bare root: every tool the scripts use works (check-tools.sh)" {
-	in_bare scripts/check-tools.sh
+	in_bare scripts/setup/check-tools.sh
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output != *FAIL* ]]
-	[ "$(grep -c '^ok ' <<<"$output")" -eq "$("$REPO/scripts/check-tools.sh" --list | wc -l)" ]
+	[ "$(grep -c '^ok ' <<<"$output")" -eq "$("$REPO/scripts/setup/check-tools.sh" --list | wc -l)" ]
 }
 
 @test "bare root: git send-email sends over SMTP with STARTTLS and AUTH" {
@@ -91,16 +91,16 @@ in_bare() {
 			rm -rf /tmp/left-out && mkdir /tmp/left-out
 			cp -r scripts pin.conf project.conf /tmp/left-out/
 			for p in $set; do
-				grep -qw \$p /tmp/left-out/scripts/install-deps.sh
-				sed -i \"s/\\<\$p\\>//\" /tmp/left-out/scripts/install-deps.sh
+				grep -qw \$p /tmp/left-out/scripts/setup/install-deps.sh
+				sed -i \"s/\\<\$p\\>//\" /tmp/left-out/scripts/setup/install-deps.sh
 			done
-			/tmp/left-out/scripts/install-deps.sh >/dev/null 2>&1
-			exec scripts/check-tools.sh"
+			/tmp/left-out/scripts/setup/install-deps.sh >/dev/null 2>&1
+			exec scripts/setup/check-tools.sh"
 		echo "without $set: $output"
 		[ "$status" -eq 1 ]
 		grep -q "^FAIL  ${set%% *} " <<<"$output"
 	done
 	# And the real install-deps.sh puts them back.
-	in_bare sh -c 'scripts/install-deps.sh >/dev/null 2>&1 && scripts/check-tools.sh'
+	in_bare sh -c 'scripts/setup/install-deps.sh >/dev/null 2>&1 && scripts/setup/check-tools.sh'
 	[ "$status" -eq 0 ]
 }

@@ -8,14 +8,14 @@ load helpers
 
 setup_file() {
 	export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-	export QUILTRC=$REPO/scripts/quiltrc
+	export QUILTRC=$REPO/scripts/pipeline/quiltrc
 	export MAIL=$BATS_FILE_TMPDIR/mail
-	"$REPO/scripts/export-series.sh" --out "$MAIL" >"$BATS_FILE_TMPDIR/export.log" 2>&1 ||
+	"$REPO/scripts/mail/export-series.sh" --out "$MAIL" >"$BATS_FILE_TMPDIR/export.log" 2>&1 ||
 		{ cat "$BATS_FILE_TMPDIR/export.log" >&3; return 1; }
 }
 
 setup() {
-	read -r EXPORT_REPO BASE < <("$REPO/scripts/export-base.sh")
+	read -r EXPORT_REPO BASE < <("$REPO/scripts/mail/export-base.sh")
 	. "$REPO/project.conf"
 	export GIT_COMMITTER_NAME=$PROJECT_NAME GIT_COMMITTER_EMAIL=$PROJECT_EMAIL
 }
@@ -147,7 +147,7 @@ header() {
 	# The export branch is that tree too.
 	[ "$(git -C "$EXPORT_REPO" rev-parse "$SERIES_NAME/stack^{tree}")" = "$tree_am" ]
 
-	"$REPO/scripts/prepare-tree.sh" "$t/quilt"
+	"$REPO/scripts/pipeline/prepare-tree.sh" "$t/quilt"
 	(cd "$t/quilt" && quilt push -a -q)
 	# Hash the quilt tree into the same object store: every file (-f, no
 	# .gitignore), without quilt's and the scripts' own files.
@@ -168,7 +168,7 @@ header() {
 		git -C "$EXPORT_REPO" for-each-ref --format='%(refname) %(objectname)' "refs/heads/$SERIES_NAME" "refs/tags/$SERIES_NAME"
 	}
 	before=$(snapshot)
-	run "$REPO/scripts/export-series.sh" --out "$MAIL"
+	run "$REPO/scripts/mail/export-series.sh" --out "$MAIL"
 	[ "$status" -eq 0 ]
 	[ "$(grep -c ': unchanged, ' <<<"$output")" -eq "$(mail_names | wc -l)" ]
 	[ "$(snapshot)" = "$before" ]
@@ -180,7 +180,7 @@ header() {
 	mkdir -p "$s"
 	cp -r "$REPO/series" "$REPO/patches" "$REPO/cover-letters" "$s/"
 	args=(--series "$s/series" --patches "$s/patches" --covers "$s/cover-letters" --refs xe-stack-test)
-	"$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
+	"$REPO/scripts/mail/export-series.sh" "${args[@]}" --out "$s/mail"
 	for n in $(mail_names "$s/series"); do
 		cp -r "$s/mail/$n-v$(version "$n" "$s/cover-letters")" "$s/before-$n"
 	done
@@ -193,11 +193,11 @@ header() {
 	grep -q '^This line is new in v2\.$' "$s/patches/$p"
 	# A v2 cover letter without its changelog is refused, naming the file.
 	cp "$s/cover-letters/pagemap-nothp-v1.txt" "$s/cover-letters/pagemap-nothp-v2.txt"
-	run "$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
+	run "$REPO/scripts/mail/export-series.sh" "${args[@]}" --out "$s/mail"
 	[ "$status" -ne 0 ]
 	[[ $output == *"[cover]"*"pagemap-nothp-v2.txt has no 'Changes in v2:' section"* ]]
 	printf '\nChanges in v2:\n- one more line in the commit message\n' >>"$s/cover-letters/pagemap-nothp-v2.txt"
-	"$REPO/scripts/export-series.sh" "${args[@]}" --out "$s/mail"
+	"$REPO/scripts/mail/export-series.sh" "${args[@]}" --out "$s/mail"
 
 	d=$s/mail/pagemap-nothp-v2
 	[ "$(find "$d" -mindepth 1 -maxdepth 1 | wc -l)" -eq 2 ]
@@ -222,7 +222,7 @@ header() {
 	a=$(version autoreset)
 	[ "$a" -ge 2 ]
 	[ -f "$REPO/cover-letters/autoreset-v$((a - 1)).mbox" ]
-	run "$REPO/scripts/export-series.sh" --refs xe-stack-test --out "$BATS_TEST_TMPDIR/mail"
+	run "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --out "$BATS_TEST_TMPDIR/mail"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *"autoreset v$((a - 1)) rebuilt from $REPO/cover-letters/autoreset-v$((a - 1)).mbox"* ]]
@@ -234,7 +234,7 @@ header() {
 	# Every patch of the saved version is in it, matched or dropped.
 	[ "$(grep -cE '^ *[0-9]+: +[0-9a-f]+ [<=!] ' "$cover")" -eq "$(grep -c '^From [0-9a-f]\{40\} ' "$REPO/cover-letters/autoreset-v$((a - 1)).mbox")" ]
 	# The tags are there now: a second export does not rebuild it.
-	run "$REPO/scripts/export-series.sh" --refs xe-stack-test --out "$BATS_TEST_TMPDIR/mail"
+	run "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --out "$BATS_TEST_TMPDIR/mail"
 	[ "$status" -eq 0 ]
 	[[ $output != *"rebuilt from"* ]]
 	grep -q "^Range-diff against v$((a - 1)):$" "$cover"
@@ -246,7 +246,7 @@ header() {
 	cp -r "$REPO/series" "$REPO/patches" "$REPO/cover-letters" "$s/"
 	p=$(awk '/^# mail: pagemap-nothp/ { on = 1; next } on && /^[^#]/ && NF { print; exit }' "$s/series")
 	sed -i '0,/^Signed-off-by: /s//From now on this line splits the mail.\n\n&/' "$s/patches/$p"
-	run "$REPO/scripts/export-series.sh" --series "$s/series" --patches "$s/patches" \
+	run "$REPO/scripts/mail/export-series.sh" --series "$s/series" --patches "$s/patches" \
 		--covers "$s/cover-letters" --refs xe-stack-test --out "$s/mail"
 	echo "$output"
 	[ "$status" -ne 0 ]
@@ -278,7 +278,7 @@ header() {
 	cp -rp "$REPO/patches" "$BATS_TEST_TMPDIR/patches"
 	touch "$BATS_TEST_TMPDIR/mark"
 	sleep 1
-	"$REPO/scripts/import-series.sh" --patches "$BATS_TEST_TMPDIR/patches"
+	"$REPO/scripts/mail/import-series.sh" --patches "$BATS_TEST_TMPDIR/patches"
 	diff -r "$REPO/patches" "$BATS_TEST_TMPDIR/patches"
 	[ -z "$(find "$BATS_TEST_TMPDIR/patches" -type f -newer "$BATS_TEST_TMPDIR/mark")" ]
 }
@@ -296,7 +296,7 @@ header() {
 		printf '> drm_pagemap.c computes the order\n\nLooks right.\n\nReviewed-by: Rita Reviewer <rita@example.org>\n'
 	} >"$BATS_TEST_TMPDIR/thread.mbox"
 	cp -r "$REPO/patches" "$BATS_TEST_TMPDIR/patches"
-	"$REPO/scripts/import-series.sh" --patches "$BATS_TEST_TMPDIR/patches" --trailers-mbox "$BATS_TEST_TMPDIR/thread.mbox"
+	"$REPO/scripts/mail/import-series.sh" --patches "$BATS_TEST_TMPDIR/patches" --trailers-mbox "$BATS_TEST_TMPDIR/thread.mbox"
 	p=$(sed -n '/^# mail: pagemap-nothp/,/^# mail:/{/^[^#]/p}' "$REPO/series" | head -n 1)
 	run diff -r "$REPO/patches" "$BATS_TEST_TMPDIR/patches"
 	echo "$output"
@@ -308,7 +308,7 @@ header() {
 }
 
 @test "the MAINTAINERS table of MAINTAINERS-notes is what get_maintainer.pl says" {
-	"$REPO/scripts/maintainers-table.sh" >"$BATS_TEST_TMPDIR/table"
+	"$REPO/scripts/mail/maintainers-table.sh" >"$BATS_TEST_TMPDIR/table"
 	sed -n '/^<!-- maintainers-table start -->$/,/^<!-- maintainers-table end -->$/p' \
 		"$REPO/MAINTAINERS-notes/README.md" | sed '1d;$d' >"$BATS_TEST_TMPDIR/recorded"
 	diff "$BATS_TEST_TMPDIR/recorded" "$BATS_TEST_TMPDIR/table"
@@ -316,10 +316,10 @@ header() {
 }
 
 @test "the base commit is the recorded one, and a second import of the tarball gives it again" {
-	"$REPO/scripts/export-base.sh" --verify
+	"$REPO/scripts/mail/export-base.sh" --verify
 	tarball=$CACHE/downloads/$(. "$REPO/pin.conf" && basename "$PIN_TARBALL")
 	[ -f "$tarball" ]
-	run env XE_STACK_CACHE="$BATS_TEST_TMPDIR/cache" KERNEL_TARBALL="$tarball" "$REPO/scripts/export-base.sh"
+	run env XE_STACK_CACHE="$BATS_TEST_TMPDIR/cache" KERNEL_TARBALL="$tarball" "$REPO/scripts/mail/export-base.sh"
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]##* }" = "$BASE" ]
 	[ "$(git -C "${lines[-1]% *}" status --porcelain | wc -l)" -eq 0 ]
@@ -340,7 +340,7 @@ header() {
 	}
 	before=$(state)
 	run env XE_STACK_CACHE="$BATS_TEST_TMPDIR/cache" KERNEL_DIR="$u" \
-		"$REPO/scripts/export-series.sh" --out "$BATS_TEST_TMPDIR/mail"
+		"$REPO/scripts/mail/export-series.sh" --out "$BATS_TEST_TMPDIR/mail"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *"has uncommitted changes"* ]]
@@ -359,7 +359,7 @@ header() {
 
 @test "--branch-only: one branch per mail series and the stack, no mail, no cover letter needed" {
 	mkdir "$BATS_TEST_TMPDIR/no-covers"
-	run "$REPO/scripts/export-series.sh" --refs xe-stack-test --covers "$BATS_TEST_TMPDIR/no-covers" \
+	run "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --covers "$BATS_TEST_TMPDIR/no-covers" \
 		--out "$BATS_TEST_TMPDIR/mail" --branch-only
 	[ "$status" -eq 0 ]
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/mail")" ]
@@ -397,7 +397,7 @@ header() {
 	last=$(series_patches | tail -n 1)
 	bad() { # SED-SCRIPT WANT
 		sed "$1" "$REPO/series" >"$s/series"
-		run "$REPO/scripts/export-series.sh" --series "$s/series" --refs xe-stack-test \
+		run "$REPO/scripts/mail/export-series.sh" --series "$s/series" --refs xe-stack-test \
 			--out "$s/mail" --branch-only
 		echo "$output"
 		[ "$status" -ne 0 ]
@@ -417,7 +417,7 @@ header() {
 	s=$BATS_TEST_TMPDIR/s
 	mkdir -p "$s"
 	grep -v '^# with: ' "$REPO/series" >"$s/series"
-	run "$REPO/scripts/export-series.sh" --series "$s/series" --refs xe-stack-test --out "$s/mail" --branch-only
+	run "$REPO/scripts/mail/export-series.sh" --series "$s/series" --refs xe-stack-test --out "$s/mail" --branch-only
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ $output == *"[apply] mail series purgeable-query does not apply to the base alone: git am failed on drm-xe-"*"Fill-purgeable-state-"* ]]

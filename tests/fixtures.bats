@@ -44,7 +44,7 @@ setup_file() {
 	[[ $output == *"ops_that_is_not_there"* ]]
 	tree=$CACHE/ci/linux
 	# Patch 1 stays applied, nothing of patch 2 is left behind.
-	[ "$(cd "$tree" && QUILTRC=$REPO/scripts/quiltrc quilt top)" = \
+	[ "$(cd "$tree" && QUILTRC=$REPO/scripts/pipeline/quiltrc quilt top)" = \
 		"$(head -n1 "$FIXTURES/no-apply/series")" ]
 	[ -z "$(find "$tree/drivers/gpu/drm/xe" -name '*.rej' -o -name '*.orig')" ]
 	grep -q '^	rfence->ops = ops;$' "$tree/drivers/gpu/drm/xe/xe_range_fence.c"

@@ -12,13 +12,13 @@ RUNS=$REPO/out/tests
 
 # stack_info [SERIES] WHAT [NAME]: what a series file (default: the
 # project's; its patches in patches/ beside it, or beside it) or the
-# matrix says, read by the scripts' own parsers (scripts/stack-info.sh).
+# matrix says, read by the scripts' own parsers (scripts/lib/stack-info.sh).
 stack_info() {
 	local s=$REPO/series d
 	[[ $1 != */* ]] || { s=$1; shift; }
 	d=$(dirname "$s")
 	[[ ! -d $d/patches ]] || d=$d/patches
-	"$REPO/scripts/stack-info.sh" --series "$s" --patches "$d" "$@"
+	"$REPO/scripts/lib/stack-info.sh" --series "$s" --patches "$d" "$@"
 }
 
 # series_patches [SERIES]: the patches of a series file, in order.
@@ -41,7 +41,7 @@ check_fixture() {
 	local args=(--series "$dir/series" --patches "$dir" --out "$RUNS/$name")
 	[[ -z $configs ]] || args+=(--configs "$configs")
 	fresh_run "$name"
-	run "$REPO/scripts/check-series.sh" "${args[@]}" "$@"
+	run "$REPO/scripts/pipeline/check-series.sh" "${args[@]}" "$@"
 	printf '%s\n' "$output" >"$RUNS/$name.console" 2>/dev/null || true
 }
 

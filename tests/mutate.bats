@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Mutation testing (scripts/mutate.sh): mutants of a patch through the
+# Mutation testing (scripts/triage/mutate.sh): mutants of a patch through the
 # real pipeline, killed at a stage or surviving.
 
 load helpers
@@ -15,36 +15,36 @@ setup() {
 	p=drm-xe-Fix-a-typo-in-the-xe_range_fence_insert-kernel-doc
 	# The removed line, not an added one.
 	printf 'id: removed-line\nfile: drivers/gpu/drm/xe/xe_range_fence.c\nline:  * @tree: range fence tree to insert intoi\nmutant: x\n' >"$d/m/$p.mut"
-	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$d/m" --out "$d/out"
+	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$d/m" --out "$d/out"
 	[ "$status" -eq 2 ]
 	[[ $output == *"$d/m/$p.mut:1: removed-line: patch $p.patch does not add exactly one line"* ]]
 	[ ! -e "$d/out" ]
 	# The right line in another file.
 	printf 'id: other-file\nfile: drivers/gpu/drm/xe/xe_vm.c\nline:  * @tree: range fence tree to insert into\nmutant: x\n' >"$d/m/$p.mut"
-	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$d/m" --list
+	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$d/m" --list
 	[ "$status" -eq 2 ]
 	[[ $output == *"other-file: patch $p.patch does not add exactly one line"*"to drivers/gpu/drm/xe/xe_vm.c"* ]]
 	# A .mut file for a patch the series does not have, and a block without its line.
 	rm "$d/m/$p.mut"
 	printf 'id: a\nfile: f\nline: l\nmutant: m\n' >"$d/m/no-such-patch.mut"
-	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$d/m" --list
+	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$d/m" --list
 	[ "$status" -eq 2 ]
 	[[ $output == *"no-such-patch.mut: no patch no-such-patch.patch in"* ]]
 	rm "$d/m/no-such-patch.mut"
 	printf 'id: a\nfile: f\nmutant: m\n' >"$d/m/$p.mut"
-	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$d/m" --list
+	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$d/m" --list
 	[ "$status" -eq 2 ]
 	[[ $output == *"$p.mut:1: a block needs id, file, line and mutant"* ]]
 	# The first occurrence of a line added once is that line; a second is not.
 	printf 'id: first\nfile: drivers/gpu/drm/xe/xe_range_fence.c\nline:  * @tree: range fence tree to insert into\nmutant: x\noccurrence: 1\nwhy: w\n' >"$d/m/$p.mut"
-	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$d/m" --list
+	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$d/m" --list
 	[ "$status" -eq 0 ]
 	[[ ${lines[1]} == *"first"*"drivers/gpu/drm/xe/xe_range_fence.c	w" ]]
 	sed -i 's/^occurrence: 1$/occurrence: 2/' "$d/m/$p.mut"
-	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$d/m" --list
+	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$d/m" --list
 	[ "$status" -eq 2 ]
 	[[ $output == *"first: patch $p.patch does not add exactly one line"*"(occurrence 2)"* ]]
-	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$muts" --list
+	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$muts" --list
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]
 }
@@ -67,23 +67,23 @@ PATCH
 	echo x.patch >"$d/p/series"
 	set_mut() { printf 'id: m\nfile: drivers/gpu/drm/xe/xe_x.c\nline: \t%s\nmutant: x\n%b' "$1" "${2:-}" >"$d/m/x.mut"; }
 	set_mut 'pr_info("twice\n");'
-	run "$REPO/scripts/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
+	run "$REPO/scripts/triage/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
 	[ "$status" -eq 2 ]
 	[[ $output == *"does not add exactly one line"* ]]
 	set_mut 'pr_info("twice\n");' 'occurrence: 2\n'
-	run "$REPO/scripts/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
+	run "$REPO/scripts/triage/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
 	[ "$status" -eq 0 ]
 	set_mut 'pr_info("twice\n");' 'occurrence: 3\n'
-	run "$REPO/scripts/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
+	run "$REPO/scripts/triage/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
 	[ "$status" -eq 2 ]
 	set_mut 'pr_info("ctx\n");'
-	run "$REPO/scripts/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
+	run "$REPO/scripts/triage/mutate.sh" --series "$d/p/series" --patches "$d/p" --mutations "$d/m" --list
 	[ "$status" -eq 2 ]
 }
 
 @test "mutate: each mutant is killed at the stage that catches it, or listed as a survivor" {
 	fresh_run mutate
-	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$muts" --out "$RUNS/mutate" \
+	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$muts" --out "$RUNS/mutate" \
 		--configs xe-nosvm --no-boot
 	printf '%s\n' "$output"
 	# 1 of 2 killed: under the 90 % asked for by default.
@@ -98,14 +98,14 @@ PATCH
 	grep -q '^+ \* @tre: range fence' "$RUNS/mutate/runs/param-renamed/patches/drm-xe-Fix-a-typo-in-the-xe_range_fence_insert-kernel-doc.patch"
 	grep -q '^+ \* @tree: range fence tree to insert into$' "$FIXTURES/clean/drm-xe-Fix-a-typo-in-the-xe_range_fence_insert-kernel-doc.patch"
 	[ -z "$(awk -F'\t' '$1 == "02"' "$RUNS/mutate/runs/wording/check/results.tsv")" ]
-	run "$REPO/scripts/mutate.sh" "${args[@]}" --mutations "$muts" --out "$RUNS/mutate" \
+	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$muts" --out "$RUNS/mutate" \
 		--configs xe-nosvm --no-boot --min-ratio 100 param-renamed
 	[ "$status" -eq 0 ]
 	grep -q 'mutants: 1, killed: 1' "$RUNS/mutate/summary.txt"
 }
 
 @test "the series' own mutations each name one line their patch adds; each xe patch that adds xe code has some" {
-	run "$REPO/scripts/mutate.sh" --list
+	run "$REPO/scripts/triage/mutate.sh" --list
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(($(grep -c . <<<"$output") - 1))" -eq "$(cat "$REPO"/tests/mutations/*.mut | grep -c '^id:')" ]

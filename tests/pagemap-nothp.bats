@@ -6,10 +6,10 @@
 load helpers
 
 setup_file() {
-	export QUILTRC=$REPO/scripts/quiltrc
+	export QUILTRC=$REPO/scripts/pipeline/quiltrc
 	export TREE=$BATS_FILE_TMPDIR/linux BUILD=$CACHE/build/xe-svm-nothp
-	"$REPO/scripts/prepare-tree.sh" "$TREE"
-	"$REPO/scripts/make-config.sh" "$TREE" "$BUILD" xe-svm-nothp
+	"$REPO/scripts/pipeline/prepare-tree.sh" "$TREE"
+	"$REPO/scripts/pipeline/make-config.sh" "$TREE" "$BUILD" xe-svm-nothp
 	grep -q '^# CONFIG_TRANSPARENT_HUGEPAGE is not set$' "$BUILD/.config"
 	grep -q '^CONFIG_ZONE_DEVICE=y$' "$BUILD/.config"
 }

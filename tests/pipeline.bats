@@ -42,7 +42,7 @@ fake_series() {
 }
 
 check() { # OPTION...: check-series.sh on $S, into $OUT
-	run "$REPO/scripts/check-series.sh" --series "$S/series" --patches "$S" --out "$OUT" "$@"
+	run "$REPO/scripts/pipeline/check-series.sh" --series "$S/series" --patches "$S" --out "$OUT" "$@"
 }
 
 # stages INDEX: "STAGE=STATUS ..." of one patch, in the order they ran.
@@ -152,7 +152,7 @@ stages() {
 
 @test "two runs on one work tree: the second waits for the first" {
 	fake_series one
-	"$REPO/scripts/check-series.sh" --series "$S/series" --patches "$S" --out "$OUT.1" --no-cache \
+	"$REPO/scripts/pipeline/check-series.sh" --series "$S/series" --patches "$S" --out "$OUT.1" --no-cache \
 		>"$BATS_TEST_TMPDIR/1.log" 2>&1 &
 	first=$!
 	# The first holds the lock once it has written its results header.
@@ -167,7 +167,7 @@ stages() {
 
 @test "bisect: the first patch where a stage fails, in few checks" {
 	fake_series one two three four five "fake: warning w" seven eight
-	run "$REPO/scripts/bisect-series.sh" --series "$S/series" --patches "$S" --out "$OUT" --stage build
+	run "$REPO/scripts/triage/bisect-series.sh" --series "$S/series" --patches "$S" --out "$OUT" --stage build
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	grep -qx 'first bad patch: 06 0006-fake-6.patch' "$OUT/result.txt"
 	checks=$(sed -n 's/^checks: \([0-9]*\) .*/\1/p' "$OUT/result.txt")

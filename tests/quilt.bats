@@ -6,17 +6,17 @@
 load helpers
 
 setup() {
-	export QUILTRC=$REPO/scripts/quiltrc
+	export QUILTRC=$REPO/scripts/pipeline/quiltrc
 	# One tree for the file: preparing it again is incremental.
 	TREE=$BATS_FILE_TMPDIR/linux
-	PRISTINE=$("$REPO/scripts/fetch-kernel.sh")
+	PRISTINE=$("$REPO/scripts/pipeline/fetch-kernel.sh")
 	# A private copy of the fixture, so refresh can write to it.
 	cp -r "$FIXTURES/clean" "$BATS_TEST_TMPDIR/stack"
 	STACK=$BATS_TEST_TMPDIR/stack
 }
 
 @test "push -a, pop -a and refresh work on the repo's own files" {
-	"$REPO/scripts/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
+	"$REPO/scripts/pipeline/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
 	[ "$(readlink "$TREE/patches")" = "$STACK" ]
 	cd "$TREE"
 	quilt push -a
@@ -39,7 +39,7 @@ setup() {
 }
 
 @test "quilt new/add make a new patch in the repo's patch directory" {
-	"$REPO/scripts/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
+	"$REPO/scripts/pipeline/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
 	cd "$TREE"
 	quilt push -a
 	quilt new drm-xe-extra.patch
@@ -52,22 +52,22 @@ setup() {
 
 @test "the pristine tree is never written and refuses to be a destination" {
 	before=$(find "$PRISTINE" -newer "$PRISTINE/.xe-stack-pristine" | wc -l)
-	"$REPO/scripts/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
+	"$REPO/scripts/pipeline/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
 	(cd "$TREE" && quilt push -a && quilt pop -a)
 	[ "$(find "$PRISTINE" -newer "$PRISTINE/.xe-stack-pristine" | wc -l)" -eq "$before" ]
-	run "$REPO/scripts/prepare-tree.sh" "$PRISTINE" "$STACK/series" "$STACK"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" "$PRISTINE" "$STACK/series" "$STACK"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] DEST $PRISTINE "* ]]
 }
 
 @test "preparing again keeps unrefreshed changes unless forced" {
-	"$REPO/scripts/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
+	"$REPO/scripts/pipeline/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
 	(cd "$TREE" && quilt push -a && echo '/* unsaved */' >>drivers/gpu/drm/xe/xe_range_fence.c)
-	run "$REPO/scripts/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
 	[ "$status" -eq 1 ]
 	[[ $output == *"not yet refreshed"* ]]
 	grep -q 'unsaved' "$TREE/drivers/gpu/drm/xe/xe_range_fence.c"
-	"$REPO/scripts/prepare-tree.sh" --force "$TREE" "$STACK/series" "$STACK"
+	"$REPO/scripts/pipeline/prepare-tree.sh" --force "$TREE" "$STACK/series" "$STACK"
 	cmp "$TREE/drivers/gpu/drm/xe/xe_range_fence.c" "$PRISTINE/drivers/gpu/drm/xe/xe_range_fence.c"
 	[ ! -d "$TREE/.pc" ]
 }
@@ -78,7 +78,7 @@ setup() {
 	cp -r "$PRISTINE/." "$own/"
 	chmod -R u+w "$own"
 	(cd "$own" && git init -q && git add -f Makefile && git -c user.name=t -c user.email=t@t commit -qm base)
-	KERNEL_DIR=$own "$REPO/scripts/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
+	KERNEL_DIR=$own "$REPO/scripts/pipeline/prepare-tree.sh" "$TREE" "$STACK/series" "$STACK"
 	grep -q '^base: unverified ' "$TREE/.xe-stack-base"
 	(cd "$TREE" && quilt push -a)
 	[ -z "$(cd "$own" && git status --porcelain --untracked-files=no)" ]

@@ -32,18 +32,18 @@ setup() {
 	cd "$d" && rm -rf "$s/work"
 	printf 'one.patch\ntwo.patch\n' >"$s/series"
 	tree=$d/tree
-	export QUILTRC=$REPO/scripts/quiltrc
+	export QUILTRC=$REPO/scripts/pipeline/quiltrc
 	export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 }
 
 prepare() {
-	run "$REPO/scripts/prepare-tree.sh" "$@" "$tree" "$s/series" "$s"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" "$@" "$tree" "$s/series" "$s"
 }
 
 # reimported MESSAGE XE_BO_C: export-base.sh again says MESSAGE, keeps
 # the repository $er and gives a new base, base2, whose xe_bo.c is XE_BO_C.
 reimported() {
-	run "$REPO/scripts/export-base.sh"
+	run "$REPO/scripts/mail/export-base.sh"
 	[ "$status" -eq 0 ]
 	[[ $output == *"$1"* ]]
 	read -r er2 base2 <<<"${lines[-1]}"
@@ -127,10 +127,10 @@ reimported() {
 	prepare --push
 	[ "$status" -eq 0 ]
 	echo 'int mine;' >>"$tree/drivers/gpu/drm/xe/xe_bo.c"
-	run "$REPO/scripts/check-series.sh" --tree "$tree" --series "$s/series" --patches "$s" --out "$d/o1" --no-boot
+	run "$REPO/scripts/pipeline/check-series.sh" --tree "$tree" --series "$s/series" --patches "$s" --out "$d/o1" --no-boot
 	[ "$status" -eq 1 ]
 	[[ $output == *"[prepare] 1 file(s) in $tree differ"* ]]
-	run "$REPO/scripts/bisect-series.sh" --tree "$tree" --series "$s/series" --patches "$s" --out "$d/o2" -- true
+	run "$REPO/scripts/triage/bisect-series.sh" --tree "$tree" --series "$s/series" --patches "$s" --out "$d/o2" -- true
 	[ "$status" -eq 1 ]
 	[[ $output == *"[prepare] cannot prepare $tree"*"1 file(s) in $tree differ"* ]]
 	grep -qx 'int mine;' "$tree/drivers/gpu/drm/xe/xe_bo.c"
@@ -147,36 +147,36 @@ mkdir -p "$dest/drivers/gpu/drm/xe" && echo 'int left;' >"$dest/drivers/gpu/drm/
 exit 11
 EOF
 	chmod +x "$d/bin/rsync"
-	PATH=$d/bin:$PATH run "$REPO/scripts/bisect-series.sh" --tree "$d/pt" --series "$s/first" --patches "$s" --out "$d/o" -- false
+	PATH=$d/bin:$PATH run "$REPO/scripts/triage/bisect-series.sh" --tree "$d/pt" --series "$s/first" --patches "$s" --out "$d/o" -- false
 	[ "$status" -eq 1 ]
 	[[ $output == *"[prepare] cannot prepare $d/pt"* ]]
 	[ -f "$d/pt/.xe-stack-pipeline" ]
 	grep -qx 'int left;' "$d/pt/drivers/gpu/drm/xe/xe_bo.c"
 	# What a failed run left in its own tree is the pipeline's to discard.
-	run "$REPO/scripts/bisect-series.sh" --tree "$d/pt" --series "$s/first" --patches "$s" --out "$d/o" -- false
+	run "$REPO/scripts/triage/bisect-series.sh" --tree "$d/pt" --series "$s/first" --patches "$s" --out "$d/o" -- false
 	[ "$status" -eq 1 ]
 	[[ $output == *"fails on the base"* ]]
 	[ "$(cat "$d/pt/drivers/gpu/drm/xe/xe_bo.c")" = 'int bo;' ]
 	# A series with no patch yet: the tree is made, nothing is pushed.
 	printf '# nothing yet\n' >"$s/empty"
-	run "$REPO/scripts/prepare-tree.sh" --push "$tree" "$s/empty" "$s"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" --push "$tree" "$s/empty" "$s"
 	[ "$status" -eq 0 ]
 	[[ $output == *"names no patch yet: nothing to push"* ]]
 	[ -f "$tree/drivers/gpu/drm/xe/xe_vm.c" ]
 }
 
 @test "the pipeline's marker never lands in a folder that is refused" {
-	run "$REPO/scripts/prepare-tree.sh" --pipeline "$d/p1"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" --pipeline "$d/p1"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] --pipeline goes with --force"* ]]
 	[ ! -e "$d/p1" ]
 	mkdir "$k/sub"
-	run "$REPO/scripts/prepare-tree.sh" --force --pipeline "$k/sub"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" --force --pipeline "$k/sub"
 	[ "$status" -eq 2 ]
 	[ -z "$(ls -A "$k/sub")" ]
 	mkdir "$d/mine"
 	echo mine >"$d/mine/notes"
-	run "$REPO/scripts/prepare-tree.sh" --force --pipeline "$d/mine"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" --force --pipeline "$d/mine"
 	[ "$status" -eq 2 ]
 	[ "$(ls -A "$d/mine")" = notes ]
 	# export-base.sh: a DEST it did not make is refused before any fetch
@@ -184,7 +184,7 @@ EOF
 	fake_pin
 	mkdir -p "$XE_STACK_CACHE/git/linux"
 	echo mine >"$XE_STACK_CACHE/git/linux/notes"
-	run "$REPO/scripts/export-base.sh"
+	run "$REPO/scripts/mail/export-base.sh"
 	[ "$status" -eq 1 ]
 	[[ $output == *"[base] $XE_STACK_CACHE/git/linux exists and is no repository of export-base.sh"* ]]
 	[ ! -e "$XE_STACK_CACHE/downloads" ]
@@ -239,7 +239,7 @@ teardown() {
 	mirror --stall
 	export XE_STACK_STALL_SECS=2
 	start=$SECONDS
-	run timeout 120 "$REPO/scripts/fetch-kernel.sh"
+	run timeout 120 "$REPO/scripts/pipeline/fetch-kernel.sh"
 	[ "$status" -eq 1 ]
 	[[ $output == *"error: [network] the transfer of $XE_STACK_MIRROR/"*"stalled"* ]]
 	((SECONDS - start < 60))
@@ -249,9 +249,9 @@ teardown() {
 @test "fetch: two at once on an empty cache give one clean tree" {
 	fake_pin
 	mirror
-	"$REPO/scripts/fetch-kernel.sh" >"$d/one" 2>&1 &
+	"$REPO/scripts/pipeline/fetch-kernel.sh" >"$d/one" 2>&1 &
 	one=$!
-	"$REPO/scripts/fetch-kernel.sh" >"$d/two" 2>&1 &
+	"$REPO/scripts/pipeline/fetch-kernel.sh" >"$d/two" 2>&1 &
 	two=$!
 	wait "$one"
 	wait "$two"
@@ -264,7 +264,7 @@ teardown() {
 @test "fetch: what a killed fetch left is removed; a pin with another SHA256 is unpacked again" {
 	fake_pin
 	mirror
-	run "$REPO/scripts/fetch-kernel.sh"
+	run "$REPO/scripts/pipeline/fetch-kernel.sh"
 	[ "$status" -eq 0 ]
 	p=${lines[-1]}
 	# kill -9 half-way through an unpack, and through a download.
@@ -276,7 +276,7 @@ teardown() {
 	stop_mirror
 	fake_pin 'int bo4;'
 	mirror
-	run "$REPO/scripts/fetch-kernel.sh"
+	run "$REPO/scripts/pipeline/fetch-kernel.sh"
 	[ "$status" -eq 0 ]
 	[[ $output == *"was unpacked from another tarball"* ]]
 	[[ $output == *"is not the one pin.conf names now: fetching it again"* ]]
@@ -298,7 +298,7 @@ mail_stack() {
 }
 
 export_stack() {
-	run "$REPO/scripts/export-series.sh" --branch-only --series "$m/series" --patches "$m" --covers "$m/covers" --refs t
+	run "$REPO/scripts/mail/export-series.sh" --branch-only --series "$m/series" --patches "$m" --covers "$m/covers" --refs t
 }
 
 @test "export: the lock files of a git killed half-way are removed; one held open is left" {
@@ -327,12 +327,12 @@ export_stack() {
 }
 
 @test "export-base: a killed run's half-built repository is removed; a changed KERNEL_DIR is committed again" {
-	run "$REPO/scripts/export-base.sh"
+	run "$REPO/scripts/mail/export-base.sh"
 	[ "$status" -eq 0 ]
 	read -r er base <<<"${lines[-1]}"
 	mkdir -p "$XE_STACK_CACHE/git/.new.Xy12Ab/linux"
 	echo x >"$XE_STACK_CACHE/git/.new.Xy12Ab/linux/f"
-	run "$REPO/scripts/export-base.sh"
+	run "$REPO/scripts/mail/export-base.sh"
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = "$er $base" ]
 	[ ! -e "$XE_STACK_CACHE/git/.new.Xy12Ab" ]
@@ -344,7 +344,7 @@ export_stack() {
 }
 
 @test "base id: follows a KERNEL_DIR edit, and the pinned repository follows pin.conf" {
-	bid() { bash -c ". '$REPO/scripts/lib.sh' && base_tree && base_id"; }
+	bid() { bash -c ". '$REPO/scripts/lib/lib.sh' && base_tree && base_id"; }
 	a=$(bid)
 	b=$(bid)
 	[ "$a" = "$b" ]
@@ -357,7 +357,7 @@ export_stack() {
 	# The pin: a second tarball for the same version.
 	fake_pin
 	mirror
-	run "$REPO/scripts/export-base.sh"
+	run "$REPO/scripts/mail/export-base.sh"
 	[ "$status" -eq 0 ]
 	read -r er base <<<"${lines[-1]}"
 	stop_mirror
@@ -365,14 +365,14 @@ export_stack() {
 	mirror
 	reimported "holds another import than pin.conf's tarball" 'int bo3;'
 	# The same commit as a first import of that tarball gives.
-	XE_STACK_CACHE=$d/cache2 run "$REPO/scripts/export-base.sh"
+	XE_STACK_CACHE=$d/cache2 run "$REPO/scripts/mail/export-base.sh"
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]#* }" = "$base2" ]
 }
 
 @test "bad input: a missing patch, CRLF line ends, no patch, an option without its value" {
-	cs() { run "$REPO/scripts/check-series.sh" --out "$d/out" --tree "$d/t" "$@"; }
-	bs() { run "$REPO/scripts/bisect-series.sh" --out "$d/out" --tree "$d/t" "$@"; }
+	cs() { run "$REPO/scripts/pipeline/check-series.sh" --out "$d/out" --tree "$d/t" "$@"; }
+	bs() { run "$REPO/scripts/triage/bisect-series.sh" --out "$d/out" --tree "$d/t" "$@"; }
 	printf 'one.patch\nnosuch.patch\n' >"$s/missing"
 	cs --series "$s/missing" --patches "$s"
 	[ "$status" -eq 1 ]
@@ -391,11 +391,11 @@ export_stack() {
 	[ ! -e "$d/t" ]
 	[ ! -e "$XE_STACK_CACHE/build" ]
 	for o in --series --only --configs --out; do
-		run "$REPO/scripts/check-series.sh" "$o"
+		run "$REPO/scripts/pipeline/check-series.sh" "$o"
 		[ "$status" -eq 2 ]
 		[[ $output == *"[usage] $o needs a value (see --help)"* ]]
 	done
-	run "$REPO/scripts/bisect-series.sh" --stage
+	run "$REPO/scripts/triage/bisect-series.sh" --stage
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] --stage needs a value"* ]]
 	cs --configs nosuch --series "$s/series" --patches "$s"
@@ -405,7 +405,7 @@ export_stack() {
 	mkdir -p "$d/junk/linux"
 	echo 'all:' >"$d/junk/linux/Makefile"
 	tar -cf "$d/junk.tar" -C "$d/junk" linux
-	KERNEL_DIR='' KERNEL_TARBALL=$d/junk.tar run "$REPO/scripts/prepare-tree.sh" "$d/t2"
+	KERNEL_DIR='' KERNEL_TARBALL=$d/junk.tar run "$REPO/scripts/pipeline/prepare-tree.sh" "$d/t2"
 	[ "$status" -eq 1 ]
 	[[ $output == *"[unpack] $d/junk.tar does not hold one kernel source directory with drivers/gpu/drm/xe"* ]]
 	[ -z "$(find "$XE_STACK_CACHE/pristine" -mindepth 1 -maxdepth 1)" ]
@@ -424,12 +424,12 @@ on_small_disk() {
 
 @test "a full disk says so: [disk] not enough space, from a copy and from a download" {
 	head -c 2M /dev/urandom >"$k/big"
-	on_small_disk "$d/small" "$REPO/scripts/prepare-tree.sh" "$d/small/tree"
+	on_small_disk "$d/small" "$REPO/scripts/pipeline/prepare-tree.sh" "$d/small/tree"
 	[ "$status" -eq 1 ]
 	[[ $output == *"[disk] not enough space in $d/small"*"for a copy of the base tree"* ]]
 	fake_pin 'int bo;' 2048
 	mirror
-	XE_STACK_CACHE=$d/small/cache on_small_disk "$d/small" "$REPO/scripts/fetch-kernel.sh"
+	XE_STACK_CACHE=$d/small/cache on_small_disk "$d/small" "$REPO/scripts/pipeline/fetch-kernel.sh"
 	[ "$status" -eq 1 ]
 	[[ $output == *"[disk] not enough space in $d/small/cache/downloads for $XE_STACK_MIRROR/"* ]]
 }

@@ -23,14 +23,14 @@ listing() {
 
 @test "prepare-tree: a DEST that holds KERNEL_DIR is refused, nothing touched" {
 	before=$(listing "$d")
-	run "$REPO/scripts/prepare-tree.sh" "$d"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" "$d"
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage] DEST $d holds files prepare-tree.sh did not put there"* ]]
 	[ "$(listing "$d")" = "$before" ]
 	# Even if it looks like a tree prepare-tree.sh made.
 	: >"$d/.xe-stack-base"
 	before=$(listing "$d")
-	run "$REPO/scripts/prepare-tree.sh" "$d"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" "$d"
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage] DEST $d is, holds or lies inside the base tree"* ]]
 	[ "$(listing "$d")" = "$before" ]
@@ -38,7 +38,7 @@ listing() {
 
 @test "prepare-tree: a DEST inside KERNEL_DIR, or the repo, or above it, is refused" {
 	before=$(listing "$d")
-	run "$REPO/scripts/prepare-tree.sh" "$d/linux/tree"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" "$d/linux/tree"
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage]"*"never written"* ]]
 	[ "$(listing "$d")" = "$before" ]
@@ -49,7 +49,7 @@ listing() {
 	echo 'my work' >"$r/repo/notes"
 	before=$(listing "$r")
 	for dest in "$r/repo" "$r"; do
-		run "$r/repo/scripts/prepare-tree.sh" "$dest"
+		run "$r/repo/scripts/pipeline/prepare-tree.sh" "$dest"
 		[ "$status" -ne 0 ]
 		[[ $output == *"[usage] DEST $dest is or holds $r/repo"* ]]
 		[ "$(listing "$r")" = "$before" ]
@@ -58,7 +58,7 @@ listing() {
 	mkdir -p "$r/t/my" && cp "$REPO/series" "$r/t/my/" && echo 'my patch' >"$r/t/my/mine.patch"
 	: >"$r/t/.xe-stack-base"
 	before=$(listing "$r")
-	run "$r/repo/scripts/prepare-tree.sh" "$r/t" "$r/t/my/series" "$r/t/my"
+	run "$r/repo/scripts/pipeline/prepare-tree.sh" "$r/t" "$r/t/my/series" "$r/t/my"
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage] DEST $r/t is or holds $r/t/my"* ]]
 	[ "$(listing "$r")" = "$before" ]
@@ -68,15 +68,15 @@ listing() {
 	r=$BATS_TEST_TMPDIR/r
 	mkdir -p "$r/repo"
 	cp -r "$REPO/scripts" "$REPO/pin.conf" "$REPO/project.conf" "$REPO/series" "$REPO/patches" "$r/repo/"
-	run "$r/repo/scripts/prepare-tree.sh" "$r/repo/.xe-stack-cache/ci/linux"
+	run "$r/repo/scripts/pipeline/prepare-tree.sh" "$r/repo/.xe-stack-cache/ci/linux"
 	[ "$status" -eq 0 ]
 	[ -f "$r/repo/.xe-stack-cache/ci/linux/drivers/gpu/drm/xe/xe_bo.c" ]
-	[ -f "$r/repo/scripts/prepare-tree.sh" ]
+	[ -f "$r/repo/scripts/pipeline/prepare-tree.sh" ]
 }
 
 @test "prepare-tree: a folder with files of its own is refused and kept" {
 	mkdir "$d/mine" && echo keep >"$d/mine/important.txt"
-	run "$REPO/scripts/prepare-tree.sh" "$d/mine"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" "$d/mine"
 	[ "$status" -ne 0 ]
 	[[ $output == *"holds files prepare-tree.sh did not put there"* ]]
 	[ "$(cat "$d/mine/important.txt")" = keep ]
@@ -84,24 +84,24 @@ listing() {
 }
 
 @test "prepare-tree: a new folder is prepared, and the tree it made is reused" {
-	run "$REPO/scripts/prepare-tree.sh" "$d/tree"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" "$d/tree"
 	[ "$status" -eq 0 ]
 	[ -f "$d/tree/.xe-stack-base" ]
 	[ "$(cat "$d/tree/drivers/gpu/drm/xe/xe_bo.c")" = 'int x;' ]
 	mkdir "$d/empty"
-	run "$REPO/scripts/prepare-tree.sh" "$d/empty"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" "$d/empty"
 	[ "$status" -eq 0 ]
-	run "$REPO/scripts/prepare-tree.sh" "$d/tree"
+	run "$REPO/scripts/pipeline/prepare-tree.sh" "$d/tree"
 	[ "$status" -eq 0 ]
 }
 
 @test "check-series: a bad --from is refused before --out is touched" {
 	echo keep >"$d/important.txt"
-	run "$REPO/scripts/check-series.sh" --out "$d" --from 99
+	run "$REPO/scripts/pipeline/check-series.sh" --out "$d" --from 99
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage] --from/--only: no patch '99'"* ]]
 	[ "$(cat "$d/important.txt")" = keep ]
-	run "$REPO/scripts/check-series.sh" --out "$d" --only x
+	run "$REPO/scripts/pipeline/check-series.sh" --out "$d" --only x
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage] --from/--only: no patch 'x'"* ]]
 	[ "$(cat "$d/important.txt")" = keep ]
@@ -110,21 +110,21 @@ listing() {
 @test "check-series and bisect: an --out they did not make is refused and kept" {
 	echo keep >"$d/important.txt"
 	before=$(listing "$d")
-	run "$REPO/scripts/check-series.sh" --out "$d" --no-boot
+	run "$REPO/scripts/pipeline/check-series.sh" --out "$d" --no-boot
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage] --out $d holds files no xe-stack run wrote"* ]]
 	[ "$(listing "$d")" = "$before" ]
-	run "$REPO/scripts/bisect-series.sh" --out "$d" -- true
+	run "$REPO/scripts/triage/bisect-series.sh" --out "$d" -- true
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage] --out $d holds files no xe-stack run wrote"* ]]
 	[ "$(listing "$d")" = "$before" ]
 }
 
 @test "claim_out: a new folder is marked; an earlier run's is emptied; a file is refused" {
-	run bash -c ". '$REPO/scripts/lib.sh' && claim_out '$d/out' && echo x >'$d/out/old' && claim_out '$d/out' && ls -A '$d/out'"
+	run bash -c ". '$REPO/scripts/lib/lib.sh' && claim_out '$d/out' && echo x >'$d/out/old' && claim_out '$d/out' && ls -A '$d/out'"
 	[ "$status" -eq 0 ]
 	[ "$output" = .xe-stack-output ]
-	run bash -c ". '$REPO/scripts/lib.sh' && claim_out '$d/notes'"
+	run bash -c ". '$REPO/scripts/lib/lib.sh' && claim_out '$d/notes'"
 	[ "$status" -ne 0 ]
 	[[ $output == *"exists and is not a folder"* ]]
 	[ "$(cat "$d/notes")" = 'my notes' ]
@@ -133,14 +133,14 @@ listing() {
 @test "check-series and bisect: a bad config, or --out over the work tree, is refused first" {
 	echo keep >"$d/important.txt"
 	before=$(listing "$d")
-	run "$REPO/scripts/check-series.sh" --out "$d" --configs nosuch
+	run "$REPO/scripts/pipeline/check-series.sh" --out "$d" --configs nosuch
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage] no config 'nosuch'"* ]]
-	run "$REPO/scripts/bisect-series.sh" --out "$d" --config nosuch -- true
+	run "$REPO/scripts/triage/bisect-series.sh" --out "$d" --config nosuch -- true
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage] no config 'nosuch'"* ]]
 	[ "$(listing "$d")" = "$before" ]
-	run "$REPO/scripts/check-series.sh" --out "$BATS_TEST_TMPDIR/o" --tree "$BATS_TEST_TMPDIR/o/linux"
+	run "$REPO/scripts/pipeline/check-series.sh" --out "$BATS_TEST_TMPDIR/o" --tree "$BATS_TEST_TMPDIR/o/linux"
 	[ "$status" -ne 0 ]
 	[[ $output == *"[usage] --out $BATS_TEST_TMPDIR/o and the work tree"*"overlap"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/o" ]

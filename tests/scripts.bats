@@ -5,9 +5,9 @@
 load helpers
 
 @test "fetch: a second run downloads nothing and prints the same tree" {
-	first=$("$REPO/scripts/fetch-kernel.sh")
+	first=$("$REPO/scripts/pipeline/fetch-kernel.sh")
 	start=$SECONDS
-	second=$("$REPO/scripts/fetch-kernel.sh")
+	second=$("$REPO/scripts/pipeline/fetch-kernel.sh")
 	[ "$first" = "$second" ]
 	[ $((SECONDS - start)) -le 5 ]
 	[ -f "$first/.xe-stack-pristine" ]
@@ -24,7 +24,7 @@ load helpers
 	ln -s "$CACHE"/downloads/linux-source-7.3_*.deb "$BATS_TEST_TMPDIR/mirror/$PIN_POOL_DIR/"
 	mirror "$BATS_TEST_TMPDIR/mirror"
 	sed 's/^PIN_DEB_SHA256=.*/PIN_DEB_SHA256=0000/' "$REPO/pin.conf" >"$BATS_TEST_TMPDIR/pin.conf"
-	XE_STACK_CACHE=$tmp XE_STACK_PIN_FILE=$BATS_TEST_TMPDIR/pin.conf run "$REPO/scripts/fetch-kernel.sh"
+	XE_STACK_CACHE=$tmp XE_STACK_PIN_FILE=$BATS_TEST_TMPDIR/pin.conf run "$REPO/scripts/pipeline/fetch-kernel.sh"
 	stop_mirror
 	[ "$status" -eq 1 ]
 	[[ $output == *"is not the one pin.conf names now: fetching it again"* ]]
@@ -34,42 +34,42 @@ load helpers
 
 @test "fetch: no network, no disk and a missing tool each say so" {
 	tmp=$BATS_TEST_TMPDIR/cache
-	XE_STACK_CACHE=$tmp XE_STACK_MIRROR=http://127.0.0.1:9 run "$REPO/scripts/fetch-kernel.sh"
+	XE_STACK_CACHE=$tmp XE_STACK_MIRROR=http://127.0.0.1:9 run "$REPO/scripts/pipeline/fetch-kernel.sh"
 	[ "$status" -eq 1 ]
 	[[ $output == *"[network]"* ]]
 	mkdir -p "$tmp/downloads"
 	cp "$CACHE"/downloads/linux-source-7.3_*.deb "$tmp/downloads/"
-	XE_STACK_CACHE=$tmp XE_STACK_MIN_FREE_KB=999999999999 run "$REPO/scripts/fetch-kernel.sh"
+	XE_STACK_CACHE=$tmp XE_STACK_MIN_FREE_KB=999999999999 run "$REPO/scripts/pipeline/fetch-kernel.sh"
 	[ "$status" -eq 1 ]
 	[[ $output == *"[disk]"*"MiB free"* ]]
 	mkdir -p "$BATS_TEST_TMPDIR/bin"
 	for t in bash dirname basename cat sed awk nproc; do ln -s "$(command -v $t)" "$BATS_TEST_TMPDIR/bin/"; done
-	XE_STACK_CACHE=$tmp/none PATH=$BATS_TEST_TMPDIR/bin run "$REPO/scripts/fetch-kernel.sh"
+	XE_STACK_CACHE=$tmp/none PATH=$BATS_TEST_TMPDIR/bin run "$REPO/scripts/pipeline/fetch-kernel.sh"
 	[ "$status" -eq 1 ]
 	[[ $output == *"[tools]"*"'curl' not found: install the Debian package 'curl'"* ]]
 }
 
 @test "fetch: a tarball of your own is unpacked once and marked unverified" {
 	tar -C "$BATS_TEST_TMPDIR" -czf "$BATS_TEST_TMPDIR/k.tar.gz" --transform 's,^,mykernel/,' \
-		-C "$("$REPO/scripts/fetch-kernel.sh")" Makefile drivers/gpu/drm/xe/Kconfig
-	XE_STACK_CACHE=$BATS_TEST_TMPDIR/cache run "$REPO/scripts/fetch-kernel.sh" --tarball "$BATS_TEST_TMPDIR/k.tar.gz"
+		-C "$("$REPO/scripts/pipeline/fetch-kernel.sh")" Makefile drivers/gpu/drm/xe/Kconfig
+	XE_STACK_CACHE=$BATS_TEST_TMPDIR/cache run "$REPO/scripts/pipeline/fetch-kernel.sh" --tarball "$BATS_TEST_TMPDIR/k.tar.gz"
 	[ "$status" -eq 0 ]
 	[ -f "${lines[-1]}/drivers/gpu/drm/xe/Kconfig" ]
 	grep -q '^unverified ' "${lines[-1]}/.xe-stack-pristine"
 }
 
 @test "config: every option a fragment asks for is checked, by name" {
-	src=$("$REPO/scripts/fetch-kernel.sh")
+	src=$("$REPO/scripts/pipeline/fetch-kernel.sh")
 	frag=$BATS_TEST_TMPDIR/frag
 	cp -r "$REPO/config-fragments" "$frag"
 	# GPUSVM needs ZONE_DEVICE: merge_config.sh only warns; we fail.
 	printf '# CONFIG_MEMORY_HOTREMOVE is not set\n' >"$frag/nohotremove.config"
 	printf 'broken pipeline base xe debug svm nohotremove\n' >>"$frag/matrix"
-	XE_STACK_FRAGMENTS=$frag run "$REPO/scripts/make-config.sh" "$src" "$BATS_TEST_TMPDIR/b" broken
+	XE_STACK_FRAGMENTS=$frag run "$REPO/scripts/pipeline/make-config.sh" "$src" "$BATS_TEST_TMPDIR/b" broken
 	[ "$status" -eq 1 ]
 	[[ $output == *"CONFIG_DRM_XE_GPUSVM requested 'y'"* ]]
 	[[ $output == *"[config] broken: options above are not in the final .config"* ]]
-	run "$REPO/scripts/make-config.sh" "$src" "$BATS_TEST_TMPDIR/ok" xe-nosvm
+	run "$REPO/scripts/pipeline/make-config.sh" "$src" "$BATS_TEST_TMPDIR/ok" xe-nosvm
 	[ "$status" -eq 0 ]
 	grep -q '^CONFIG_DRM_XE=m$' "$BATS_TEST_TMPDIR/ok/.config"
 	run ! grep -q '^CONFIG_DRM_XE_GPUSVM=' "$BATS_TEST_TMPDIR/ok/.config"
@@ -78,15 +78,15 @@ load helpers
 @test "kernel-figures: bad arguments and an --out it did not make are refused before anything is written" {
 	d=$BATS_TEST_TMPDIR
 	export XE_STACK_CACHE=$d/cache
-	run "$REPO/scripts/kernel-figures.sh" --runs 0 --out "$d/out"
+	run "$REPO/scripts/bench/kernel-figures.sh" --runs 0 --out "$d/out"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] --runs: a number from 1, not '0'"* ]]
-	run "$REPO/scripts/kernel-figures.sh" --out "$d/out" extra
+	run "$REPO/scripts/bench/kernel-figures.sh" --out "$d/out" extra
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] no arguments"* ]]
 	mkdir -p "$d/mine"
 	echo mine >"$d/mine/file"
-	run "$REPO/scripts/kernel-figures.sh" --out "$d/mine"
+	run "$REPO/scripts/bench/kernel-figures.sh" --out "$d/mine"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] --out $d/mine holds files no xe-stack run wrote"* ]]
 	[ "$(ls -A "$d/mine")" = file ] && [ "$(cat "$d/mine/file")" = mine ]

@@ -6,7 +6,7 @@ load helpers
 @test "the stack passes the whole per-patch pipeline" {
 	mkdir -p "$RUNS"
 	fresh_run stack
-	run "$REPO/scripts/check-series.sh" --out "$RUNS/stack"
+	run "$REPO/scripts/pipeline/check-series.sh" --out "$RUNS/stack"
 	printf '%s\n' "$output" >"$RUNS/stack.console"
 	cat "$RUNS/stack/report.txt" || true
 	[ "$status" -eq 0 ]
@@ -20,7 +20,7 @@ load helpers
 
 @test "every mail series applies and builds alone on the base, as a maintainer applies it" {
 	fresh_run mail-check
-	run "$REPO/scripts/check-mail-series.sh" --out "$RUNS/mail-check"
+	run "$REPO/scripts/mail/check-mail-series.sh" --out "$RUNS/mail-check"
 	printf '%s\n' "$output" >"$RUNS/mail-check.console"
 	echo "$output" | tail -n 20
 	[ "$status" -eq 0 ]
@@ -41,7 +41,7 @@ load helpers
 	mkdir -p "$s"
 	grep -v '^# with:' "$REPO/series" >"$s/series"
 	fresh_run mail-check-fail
-	run "$REPO/scripts/check-mail-series.sh" --series "$s/series" --only purgeable-query \
+	run "$REPO/scripts/mail/check-mail-series.sh" --series "$s/series" --only purgeable-query \
 		--configs xe-nosvm --no-cache --out "$RUNS/mail-check-fail"
 	echo "$output"
 	[ "$status" -eq 1 ]

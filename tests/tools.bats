@@ -11,7 +11,7 @@ DATA=$REPO/tests/data
 @test "make lint passes; every script answers --help" {
 	run make -s -C "$REPO" lint
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	for s in "$REPO"/scripts/*.sh "$REPO"/scripts/*.py; do
+	for s in "$REPO"/scripts/*/*.sh "$REPO"/scripts/*/*.py; do
 		[[ $s == */lib.sh || $s == */sparse-wrap.sh ]] && continue
 		run "$s" --help
 		[ "$status" -eq 0 ] || { echo "$s --help: $status"; false; }
@@ -29,13 +29,13 @@ Warning: /t/src/drivers/gpu/drm/xe/b.c:2324 No description found for return valu
 WARNING: modpost: missing MODULE_DESCRIPTION() in drivers/x.o
   CC [M]  drivers/gpu/drm/xe/a.o
 LOG
-	run awk -v src=/t/src -f "$REPO/scripts/warnings.awk" "$log"
+	run awk -v src=/t/src -f "$REPO/scripts/pipeline/warnings.awk" "$log"
 	[ "${#lines[@]}" -eq 4 ]
 	[ "${lines[0]}" = "$(printf 'cc\tdrivers/gpu/drm/xe/a.c\twarning unused variable '"'x'"' [-Wunused-variable]')" ]
 	[[ ${lines[1]} == sparse$'\t'drivers/gpu/drm/xe/a.c$'\t'* ]]
 	[[ ${lines[2]} == kernel-doc$'\t'drivers/gpu/drm/xe/b.c$'\t'No\ description* ]]
 	sed -i 's/:10:5:/:99:1:/' "$log"
-	run awk -v src=/t/src -f "$REPO/scripts/warnings.awk" "$log"
+	run awk -v src=/t/src -f "$REPO/scripts/pipeline/warnings.awk" "$log"
 	[ "${lines[0]}" = "$(printf 'cc\tdrivers/gpu/drm/xe/a.c\twarning unused variable '"'x'"' [-Wunused-variable]')" ]
 }
 
@@ -44,7 +44,7 @@ LOG
 	mkdir -p "$out"
 	printf 'index\tpatch\tsubject\n01\ta.patch\tdrm/xe: A\n02\tb.patch\tdrm/xe: B\n' >"$out/patches.tsv"
 	printf 'index\tpatch\tstage\tstatus\tseconds\tlog\n01\ta.patch\tapply\tpass\t1\tl\n01\ta.patch\tbuild:x\tfail\t9\tl\n' >"$out/results.tsv"
-	run "$REPO/scripts/report.py" "$out"
+	run "$REPO/scripts/pipeline/report.py" "$out"
 	[ "$status" -eq 0 ]
 	grep -q '| 01 | drm/xe: A | pass 1s | fail 9s |' "$out/report.md"
 	grep -q '| 02 | drm/xe: B | skipped | skipped |' "$out/report.md"
@@ -53,16 +53,20 @@ LOG
 	grep -q '<failure' "$out/junit.xml"
 }
 
-@test "the result cache is keyed by every script the pipeline runs, and only those" {
-	run "$REPO/scripts/check-series.sh" --pipeline-files
+@test "the result cache is keyed by scripts/pipeline and scripts/lib, and the pipeline runs nothing else" {
+	run "$REPO/scripts/pipeline/check-series.sh" --pipeline-files
 	[ "$status" -eq 0 ]
-	for f in check-series.sh lib.sh stage-apply.sh stage-checkpatch.sh stage-kerneldoc.sh \
-		stage-boot.sh build-kernel.sh make-config.sh boot-test.sh make-initramfs.sh \
-		guest/init check-boot.py kunit-compare.py warnings.awk sparse-wrap.sh quiltrc \
-		stage-kunit.sh; do
-		grep -qx "scripts/$f" <<<"$output"
+	[ "$output" = "$(cd "$REPO" && find scripts/pipeline scripts/lib -type f | LC_ALL=C sort)" ]
+	grep -qx scripts/pipeline/guest/init <<<"$output"
+	# Every script of the project that they name is theirs (install-deps.sh
+	# is only named in hints).
+	mapfile -t files <<<"$output"
+	used=$(cd "$REPO" && grep -ohE 'scripts/(lib|pipeline|mail|package|bench|triage|setup)/[A-Za-z0-9_./-]*[A-Za-z0-9_]' "${files[@]}" | sort -u)
+	[ -n "$used" ]
+	for f in $used; do
+		[[ $f == scripts/pipeline/* || $f == scripts/lib/* || $f == scripts/setup/install-deps.sh ]] ||
+			{ echo "the pipeline runs $f"; false; }
 	done
-	run ! grep -qxE 'scripts/(bisect-series.sh|benchmark.sh|bench-stats.py|install-deps.sh)' <<<"$output"
 }
 
 # kunit_json FILE SUITE:CASE:STATUS...: a result file as kunit.py writes it.
@@ -85,46 +89,46 @@ PY
 	d=$BATS_TEST_TMPDIR
 	kunit_json "$d/prev.json" a:one:PASS a:two:FAILURE b:only:SKIP c:x:PASS
 	kunit_json "$d/same.json" a:one:PASS a:two:FAILURE b:only:SKIP c:x:PASS c:new:PASS
-	run "$REPO/scripts/kunit-compare.py" "$d/same.json" "$d/prev.json"
+	run "$REPO/scripts/pipeline/kunit-compare.py" "$d/same.json" "$d/prev.json"
 	[ "$status" -eq 0 ]
 	[[ $output == *"still failing KUnit Test Group.a.two"* ]]
 	# Suite b only skipped: no test of it passed, yet it must not vanish.
 	kunit_json "$d/cur.json" a:one:PASS a:two:FAILURE c:x:PASS
-	run "$REPO/scripts/kunit-compare.py" "$d/cur.json" "$d/prev.json"
+	run "$REPO/scripts/pipeline/kunit-compare.py" "$d/cur.json" "$d/prev.json"
 	[ "$status" -eq 1 ]
 	[[ $output == *"REGRESSION suite b: disappeared (ran before)"* ]]
 	kunit_json "$d/cur.json" a:one:FAILURE a:two:FAILURE b:only:SKIP
-	run "$REPO/scripts/kunit-compare.py" "$d/cur.json" "$d/prev.json"
+	run "$REPO/scripts/pipeline/kunit-compare.py" "$d/cur.json" "$d/prev.json"
 	[ "$status" -eq 1 ]
 	[[ $output == *"REGRESSION KUnit Test Group.a.one: FAILURE (before: PASS)"* ]]
 	[[ $output == *"REGRESSION KUnit Test Group.c.x: disappeared (passed before)"* ]]
 	kunit_json "$d/cur.json"
-	run "$REPO/scripts/kunit-compare.py" "$d/cur.json"
+	run "$REPO/scripts/pipeline/kunit-compare.py" "$d/cur.json"
 	[ "$status" -eq 1 ]
 	[[ $output == *"no KUnit test ran"* ]]
 	# A suite skipped as a whole is a case of the root, not a group.
 	kunit_json "$d/cur.json" a:one:PASS
 	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["test_cases"].append({"name": "whole", "status": "SKIP"}); json.dump(d, open(sys.argv[2], "w"))' \
 		"$d/cur.json" "$d/prev.json"
-	run "$REPO/scripts/kunit-compare.py" "$d/cur.json" "$d/prev.json"
+	run "$REPO/scripts/pipeline/kunit-compare.py" "$d/cur.json" "$d/prev.json"
 	[ "$status" -eq 1 ]
 	[[ $output == *"REGRESSION suite whole: disappeared (ran before)"* ]]
 }
 
 @test "stage-kunit: bad arguments are refused before anything is built" {
 	d=$BATS_TEST_TMPDIR
-	run "$REPO/scripts/stage-kunit.sh" "$d/none" "$d/b" "$d/o"
+	run "$REPO/scripts/pipeline/stage-kunit.sh" "$d/none" "$d/b" "$d/o"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] no tree $d/none"* ]]
-	run "$REPO/scripts/stage-kunit.sh" "$d" "$d/b" "$d/o"
+	run "$REPO/scripts/pipeline/stage-kunit.sh" "$d" "$d/b" "$d/o"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage]"*"has no tools/testing/kunit/kunit.py"* ]]
 	mkdir -p "$d/tools/testing/kunit" "$d/drivers/gpu/drm/xe"
 	touch "$d/tools/testing/kunit/kunit.py" "$d/drivers/gpu/drm/xe/.kunitconfig"
-	run "$REPO/scripts/stage-kunit.sh" --prev-kunit "$d/none.json" "$d" "$d/b" "$d/o"
+	run "$REPO/scripts/pipeline/stage-kunit.sh" --prev-kunit "$d/none.json" "$d" "$d/b" "$d/o"
 	[ "$status" -eq 2 ]
 	[[ $output == *"--prev-kunit: no file $d/none.json"* ]]
-	run "$REPO/scripts/stage-kunit.sh" --prev-kunit "$d/none.json" "$d" "$d/b"
+	run "$REPO/scripts/pipeline/stage-kunit.sh" --prev-kunit "$d/none.json" "$d" "$d/b"
 	[ "$status" -eq 2 ]
 	[ ! -e "$d/b" ] && [ ! -e "$d/o" ]
 }
@@ -138,7 +142,7 @@ a_series() {
 	printf '%s\n' "$@" >"$s/series"
 }
 
-info() { "$REPO/scripts/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series" --patches "$BATS_TEST_TMPDIR/s" "$@"; }
+info() { "$REPO/scripts/lib/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series" --patches "$BATS_TEST_TMPDIR/s" "$@"; }
 
 @test "stack-info: the patches, the mail series and what each mail series holds" {
 	a_series '# mail: one' 'a.patch -p1 # first' '' 'b.patch' '#  mail:  two  ' '# with: a.patch' 'c.patch' 'd.patch'
@@ -192,77 +196,77 @@ info() { "$REPO/scripts/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series" --p
 	f=$BATS_TEST_TMPDIR/frag
 	mkdir -p "$f"
 	printf '# comment\nx pipeline base\ny extra\n' >"$f/matrix"
-	XE_STACK_FRAGMENTS=$f run "$REPO/scripts/stack-info.sh" configs pipeline
+	XE_STACK_FRAGMENTS=$f run "$REPO/scripts/lib/stack-info.sh" configs pipeline
 	[ "$status" -eq 1 ]
 	[[ $output == *"[config] matrix row 'y' needs a role and fragments"* ]]
 }
 
 @test "check-boot: the base's console records 7.3's own KUnit warnings; against it, itself passes" {
 	d=$BATS_TEST_TMPDIR
-	run "$REPO/scripts/check-boot.py" "$DATA/boot/base.console" "$d/base.sigs" --record
+	run "$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/base.console" "$d/base.sigs" --record
 	[ "$status" -eq 0 ]
 	[ "$(cat "$d/base.sigs")" = "13	WARNING: drivers/gpu/drm/xe/xe_rtp.c at rule_match_and [xe], CPU#N: kunit_try_catch/N" ]
-	run "$REPO/scripts/check-boot.py" "$DATA/boot/base.console" "$d/again.sigs" "$d/base.sigs"
+	run "$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/base.console" "$d/again.sigs" "$d/base.sigs"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	# Without a base, kunit-configs/known-splats still excuses them.
-	run "$REPO/scripts/check-boot.py" "$DATA/boot/base.console" "$d/alone.sigs"
+	run "$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/base.console" "$d/alone.sigs"
 	[ "$status" -eq 0 ]
 }
 
 @test "check-boot: a new warning fails, named with its count and the lines around it" {
 	d=$BATS_TEST_TMPDIR
-	"$REPO/scripts/check-boot.py" "$DATA/boot/base.console" "$d/base.sigs" --record
-	run "$REPO/scripts/check-boot.py" "$DATA/boot/warn.console" "$d/warn.sigs" "$d/base.sigs"
+	"$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/base.console" "$d/base.sigs" --record
+	run "$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/warn.console" "$d/warn.sigs" "$d/base.sigs"
 	[ "$status" -eq 1 ]
 	[ "${lines[0]}" = "new splat (4 here, 0 in the base): WARNING: drivers/gpu/drm/xe/xe_module.c at xe_init [xe], CPU#N: modprobe/N" ]
 	[[ ${lines[1]} == *"xe_module.c:191 at xe_init+0x11/0x140"* ]]
 	grep -qx '13	WARNING: drivers/gpu/drm/xe/xe_rtp.c at rule_match_and \[xe\], CPU#N: kunit_try_catch/N' "$d/warn.sigs"
 	# The same count in the base is not new.
 	cp "$d/warn.sigs" "$d/same.sigs"
-	run "$REPO/scripts/check-boot.py" "$DATA/boot/warn.console" "$d/warn.sigs" "$d/same.sigs"
+	run "$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/warn.console" "$d/warn.sigs" "$d/same.sigs"
 	[ "$status" -eq 0 ]
 }
 
 @test "check-boot: a guest killed by the timeout, a failed step and a console that never ends fail" {
 	d=$BATS_TEST_TMPDIR
-	run "$REPO/scripts/check-boot.py" "$DATA/boot/hang.console" "$d/hang.sigs" --record
+	run "$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/hang.console" "$d/hang.sigs" --record
 	[ "$status" -eq 1 ]
 	[[ $output == *"XE-STACK: FAIL guest killed after 120s"* ]]
 	[[ $output == *"the guest did not reach its end"* ]]
 	grep -v 'XE-STACK: done' "$DATA/boot/base.console" >"$d/cut.console"
-	run "$REPO/scripts/check-boot.py" "$d/cut.console" "$d/cut.sigs" --record
+	run "$REPO/scripts/pipeline/check-boot.py" "$d/cut.console" "$d/cut.sigs" --record
 	[ "$status" -eq 1 ]
 	[[ $output == "the guest did not reach its end"* ]]
 	# A step of the guest that failed, in a console that ends.
 	sed '/XE-STACK: done/i XE-STACK: FAIL modprobe -r xe' "$DATA/boot/base.console" >"$d/step.console"
-	run "$REPO/scripts/check-boot.py" "$d/step.console" "$d/step.sigs" --record
+	run "$REPO/scripts/pipeline/check-boot.py" "$d/step.console" "$d/step.sigs" --record
 	[ "$status" -eq 1 ]
 	[ "$output" = "XE-STACK: FAIL modprobe -r xe" ]
-	run "$REPO/scripts/check-boot.py" "$d/none.console" "$d/none.sigs"
+	run "$REPO/scripts/pipeline/check-boot.py" "$d/none.console" "$d/none.sigs"
 	[ "$status" -eq 1 ]
 	[[ $output == "no console to judge"* ]]
 }
 
 @test "kunit-compare: a real run with one broken case against its base" {
-	run "$REPO/scripts/kunit-compare.py" "$DATA/boot/kunit-break.kunit.json" "$DATA/boot/base.kunit.json"
+	run "$REPO/scripts/pipeline/kunit-compare.py" "$DATA/boot/kunit-break.kunit.json" "$DATA/boot/base.kunit.json"
 	[ "$status" -eq 1 ]
 	[[ $output == *"kunit: 368 tests, 367 passed, 1 failed, 0 skipped"* ]]
 	[[ $output == *"REGRESSION KUnit Test Group.args.call_args_example: FAIL"* ]]
-	run "$REPO/scripts/kunit-compare.py" "$DATA/boot/base.kunit.json" "$DATA/boot/base.kunit.json"
+	run "$REPO/scripts/pipeline/kunit-compare.py" "$DATA/boot/base.kunit.json" "$DATA/boot/base.kunit.json"
 	[ "$status" -eq 0 ]
 }
 
 @test "warning keys of real build logs: a sparse warning and a compile error" {
 	for log in sparse-warning build-break; do
-		run awk -v src=/src/linux -f "$REPO/scripts/warnings.awk" "$DATA/build/$log.log"
+		run awk -v src=/src/linux -f "$REPO/scripts/pipeline/warnings.awk" "$DATA/build/$log.log"
 		[ "$output" = "$(cat "$DATA/build/$log.keys")" ] || { echo "$log: $output"; false; }
 	done
 }
 
 @test "report: a real run's results, with its failed boot" {
 	cp -r "$DATA/results/boot-warn" "$BATS_TEST_TMPDIR/r"
-	run "$REPO/scripts/report.py" "$BATS_TEST_TMPDIR/r"
+	run "$REPO/scripts/pipeline/report.py" "$BATS_TEST_TMPDIR/r"
 	[ "$status" -eq 0 ]
 	grep -q '^| 01 | \[PATCH\] drm/xe: Warn at module init |.* fail 21s |' "$BATS_TEST_TMPDIR/r/report.md"
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["failed"] == 1, d' "$BATS_TEST_TMPDIR/r/report.json"

@@ -7,10 +7,10 @@
 load helpers
 
 setup_file() {
-	export QUILTRC=$REPO/scripts/quiltrc
+	export QUILTRC=$REPO/scripts/pipeline/quiltrc
 	export PRISTINE TREE=$BATS_FILE_TMPDIR/linux H=$BATS_FILE_TMPDIR/hdr
-	PRISTINE=$("$REPO/scripts/fetch-kernel.sh")
-	"$REPO/scripts/prepare-tree.sh" "$TREE"
+	PRISTINE=$("$REPO/scripts/pipeline/fetch-kernel.sh")
+	"$REPO/scripts/pipeline/prepare-tree.sh" "$TREE"
 	(cd "$TREE" && quilt push -a -q)
 	make -s -C "$PRISTINE" O="$H/pristine-build" ARCH=x86_64 \
 		INSTALL_HDR_PATH="$H/pristine" headers_install
