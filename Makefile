@@ -12,8 +12,8 @@ TREE ?= $(CACHE)/tree/linux
 export QUILTRC := $(CURDIR)/scripts/pipeline/quiltrc
 # The fast tier needs no kernel, no root and no network; the kernel tier
 # builds and boots the pinned kernel.
-FAST_TESTS := tests/tools.bats tests/pipeline.bats tests/safety.bats
-TESTS := $(FAST_TESTS) tests/deps.bats tests/recovery.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
+FAST_TESTS := tests/tools.bats tests/pipeline.bats tests/safety.bats tests/recovery.bats
+TESTS := $(FAST_TESTS) tests/deps.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
 	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
 	tests/bisect.bats tests/mutate.bats tests/ci.bats tests/deb.bats \
 	tests/export.bats

@@ -107,6 +107,12 @@ stages() {
 	check --keep-going
 	[ "$status" -eq 1 ]
 	[[ $(stages 02) == "apply=pass checkpatch=pass build:xe-svm-debug=pass"* ]]
+	# What a failed patch added is not new at the next one.
+	fake_series "fake: warning w" "fake: sparse s" three
+	check --keep-going
+	[ "$status" -eq 1 ]
+	[[ $(stages 02) == *"build:xe-svm-debug=pass sparse=fail build:xe-nosvm=pass"* ]]
+	[ "$(stages 03 | grep -o '=pass' | wc -l)" -eq 9 ]
 }
 
 @test "the results cache: a second run checks nothing; a changed patch is checked again from there" {
@@ -172,4 +178,21 @@ stages() {
 	grep -qx 'first bad patch: 06 0006-fake-6.patch' "$OUT/result.txt"
 	checks=$(sed -n 's/^checks: \([0-9]*\) .*/\1/p' "$OUT/result.txt")
 	[ "$checks" -le 5 ]
+}
+
+@test "check-mail-series: each mail series alone on the base, its new warning named" {
+	fake_series one "fake: warning w"
+	printf '# mail: one\n0001-fake-1.patch\n# mail: two\n# with: 0001-fake-1.patch\n0002-fake-2.patch\n' >"$S/series"
+	check --keep-going
+	run "$REPO/scripts/mail/check-mail-series.sh" --series "$S/series" --patches "$S" --out "$OUT.mail"
+	[ "$status" -eq 1 ]
+	[ "$(awk -F'\t' 'NR > 1 { print $1 ":" $2 ":" $3 }' "$OUT.mail/results.tsv" | xargs)" = \
+		"one:apply:pass one:build:xe-svm-debug:pass one:build:xe-nosvm:pass two:apply:pass two:build:xe-svm-debug:fail two:build:xe-nosvm:fail" ]
+	grep -qx 'cc	drivers/gpu/drm/xe/xe_fake.c	warning w \[-Wfake\]' "$OUT.mail/logs/two-build-xe-nosvm.new"
+	[[ $output == *"mail series two: the build fails in xe-nosvm, or warns anew (stage build)"* ]]
+	# Without its '# with:' line, two does not apply alone.
+	sed -i '/^# with:/d' "$S/series"
+	run "$REPO/scripts/mail/check-mail-series.sh" --series "$S/series" --patches "$S" --out "$OUT.mail" --only two
+	[ "$status" -eq 1 ]
+	[[ $output == *"mail series two: patch 0002-fake-2.patch does not apply to the base alone (stage apply)"* ]]
 }

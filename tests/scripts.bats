@@ -105,3 +105,11 @@ load helpers
 	[ -f "$d/$f" ]
 	(cd "$d" && patch -p1 -s --dry-run <"$REPO/tests/figures/xe-vm-autoreset-figures.patch")
 }
+
+@test "kunit-configs/xe.kunitconfig holds all of the pinned xe's own .kunitconfig" {
+	pristine=$("$REPO/scripts/pipeline/fetch-kernel.sh")
+	while IFS= read -r line; do
+		[[ $line == CONFIG_* ]] || continue
+		grep -qxF "$line" "$REPO/kunit-configs/xe.kunitconfig" || { echo "missing: $line"; false; }
+	done <"$pristine/drivers/gpu/drm/xe/.kunitconfig"
+}

@@ -115,22 +115,28 @@ PY
 	[[ $output == *"REGRESSION suite whole: disappeared (ran before)"* ]]
 }
 
-@test "stage-kunit: bad arguments are refused before anything is built" {
+@test "stage-kunit-builtin: bad arguments are refused before anything is built" {
 	d=$BATS_TEST_TMPDIR
-	run "$REPO/scripts/pipeline/stage-kunit.sh" "$d/none" "$d/b" "$d/o"
+	s=$REPO/scripts/pipeline/stage-kunit-builtin.sh
+	mkdir -p "$d/logs"
+	run "$s" 01 "$d/logs" "$d/none" "$d/b" "$d/o"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] no tree $d/none"* ]]
-	run "$REPO/scripts/pipeline/stage-kunit.sh" "$d" "$d/b" "$d/o"
+	run "$s" 01 "$d/nologs" "$d" "$d/b" "$d/o"
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] no folder $d/nologs"* ]]
+	run "$s" 01 "$d/logs" "$d" "$d/b" "$d/o"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage]"*"has no tools/testing/kunit/kunit.py"* ]]
 	mkdir -p "$d/tools/testing/kunit" "$d/drivers/gpu/drm/xe"
 	touch "$d/tools/testing/kunit/kunit.py" "$d/drivers/gpu/drm/xe/.kunitconfig"
-	run "$REPO/scripts/pipeline/stage-kunit.sh" --prev-kunit "$d/none.json" "$d" "$d/b" "$d/o"
+	run "$s" --prev-kunit "$d/none.json" 01 "$d/logs" "$d" "$d/b" "$d/o"
 	[ "$status" -eq 2 ]
 	[[ $output == *"--prev-kunit: no file $d/none.json"* ]]
-	run "$REPO/scripts/pipeline/stage-kunit.sh" --prev-kunit "$d/none.json" "$d" "$d/b"
+	run "$s" 01 "$d/logs" "$d" "$d/b"
 	[ "$status" -eq 2 ]
 	[ ! -e "$d/b" ] && [ ! -e "$d/o" ]
+	[ -z "$(ls -A "$d/logs")" ]
 }
 
 # a_series LINES...: a series file of those lines in $BATS_TEST_TMPDIR/s,
@@ -271,4 +277,9 @@ info() { "$REPO/scripts/lib/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series"
 	grep -q '^| 01 | \[PATCH\] drm/xe: Warn at module init |.* fail 21s |' "$BATS_TEST_TMPDIR/r/report.md"
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["failed"] == 1, d' "$BATS_TEST_TMPDIR/r/report.json"
 	grep -q '<failure' "$BATS_TEST_TMPDIR/r/junit.xml"
+	# A run without kunit-builtin prints no reproducer; one with it does.
+	[[ $output != *"kunit-builtin by hand"* ]]
+	printf '01\tx.patch\tkunit-builtin\tpass\t9\tl\t\n' >>"$BATS_TEST_TMPDIR/r/results.tsv"
+	run "$REPO/scripts/pipeline/report.py" "$BATS_TEST_TMPDIR/r"
+	[[ ${lines[-1]} == "kunit-builtin by hand, in the kernel tree: ./tools/testing/kunit/kunit.py run --arch=x86_64 --kunitconfig=$REPO/kunit-configs/xe.kunitconfig" ]]
 }

@@ -9,7 +9,7 @@
 # against a plain one (GPU side stubbed). The suite that measures them,
 # xe_vm_figures, is test code kept out of the series:
 # tests/figures/xe-vm-autoreset-figures.patch is applied on top of it.
-# The tree is built and every xe KUnit suite run (stage-kunit.sh) RUNS
+# The tree is built and every xe KUnit suite run (stage-kunit-builtin.sh) RUNS
 # times; the figures' min / median / max over the runs go to
 # OUT/summary.txt, each run's to OUT/figures.tsv. Exits 1 when a median
 # misses its target (or a run fails), 2 on a usage error.
@@ -91,8 +91,8 @@ log "preparing $tree: the series and $(basename "$figures_patch")"
 printf 'run\tfigure\tvalue\n' >"$out/figures.tsv"
 for ((i = 1; i <= runs; i++)); do
 	log "run $i of $runs: kunit.py (every xe suite)"
-	"$REPO_DIR/scripts/pipeline/stage-kunit.sh" "$tree" "$build" "$out/run-$i" >"$out/run-$i.log" 2>&1 ||
-		die kunit "run $i: a KUnit test failed or gave no result (stage kunit-builtin, series + $(basename "$figures_patch")): see $out/run-$i.log and $out/run-$i/kunit.log"
+	"$REPO_DIR/scripts/pipeline/stage-kunit-builtin.sh" "run-$i" "$out" "$tree" "$build" "$out/run-$i" >"$out/run-$i.log" 2>&1 ||
+		die kunit "run $i: a KUnit test failed or gave no result (stage kunit-builtin, series + $(basename "$figures_patch")): see $out/run-$i.log and $out/run-$i-kunit-builtin.log"
 	awk -v r="$i" '/# [a-z_]+: figure: [a-z_]+ [0-9]+$/ { print r "\t" $(NF - 1) "\t" $NF }' \
 		"$out/run-$i/console.log" >>"$out/figures.tsv"
 	grep -q "^$i	" "$out/figures.tsv" ||

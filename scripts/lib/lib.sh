@@ -130,6 +130,35 @@ pipeline_files() {
 	(cd "$REPO_DIR" && find scripts/pipeline scripts/lib -type f | LC_ALL=C sort)
 }
 
+# The findings of builds and kernel-doc, as the stages compare them: one
+# key per finding, "TOOL<TAB>FILE<TAB>MESSAGE" (scripts/pipeline/warnings.awk).
+#
+# warning_keys TREE LOG...: the keys of the findings in LOG, sorted, once.
+warning_keys() {
+	local tree=$1
+	shift
+	awk -v src="$tree" -f "$REPO_DIR/scripts/pipeline/warnings.awk" "$@" | LC_ALL=C sort -u
+}
+
+# new_keys BASELINE: the keys read from stdin that BASELINE does not hold.
+new_keys() {
+	LC_ALL=C comm -13 <(LC_ALL=C sort -u "$1") <(LC_ALL=C sort -u)
+}
+
+# show_new TREE LOG KEYS: the lines of LOG behind KEYS (newline-separated).
+show_new() {
+	awk -v src="$1" -v raw=1 -f "$REPO_DIR/scripts/pipeline/warnings.awk" "$2" |
+		awk -F'\t' 'NR == FNR { want[$0]; next } ($1 "\t" $2 "\t" $3) in want { print $4 }' \
+			<(printf '%s\n' "$3") - | head -n 20 || true
+}
+
+# in_scope DIR...: the keys read from stdin of files under one of DIRs.
+in_scope() {
+	local re
+	re=$(printf '%s|' "$@")
+	awk -F'\t' -v re="^(${re%|})" '$2 ~ re'
+}
+
 # git_identity committer|author: git with no system or user config, so
 # that commits and mails do not depend on the machine, committing (and
 # with author, authoring too) as the project. The identity is config too: b4

@@ -84,6 +84,7 @@ record() {
 base_tree
 base_ident=$(base_id)
 declare -A baseline=()
+baseline_ids=
 for cfg in "${configs[@]}"; do
 	build=$CACHE_DIR/build/$cfg
 	stored=$build/.xe-stack-baseline
@@ -94,7 +95,8 @@ for cfg in "${configs[@]}"; do
 		die baseline "no warnings baseline of this base in $build: run scripts/pipeline/check-series.sh --no-cache --configs \"${configs[*]}\" first"
 	fi
 	baseline[$cfg]=$out/state/$cfg.base
-	{ head -n1 "$stored"; tail -n +2 "$stored" | sort -u; } >"${baseline[$cfg]}"
+	tail -n +2 "$stored" | sort -u >"${baseline[$cfg]}"
+	baseline_ids+="$(head -n1 "$stored")"$'\n'
 done
 
 # cache_key NAME: names one series' result; empty with --no-cache.
@@ -102,6 +104,7 @@ cache_key() {
 	((use_cache)) || return 0
 	{
 		echo "$base_ident ${configs[*]}"
+		printf '%s' "$baseline_ids"
 		cat "${baseline[@]}"
 		cd "$REPO_DIR"
 		{ pipeline_files; echo scripts/mail/check-mail-series.sh; } | xargs cat
@@ -131,8 +134,12 @@ for n in "${names[@]}"; do
 	log=$out/logs/$n-apply.log
 	"$REPO_DIR/scripts/pipeline/prepare-tree.sh" "${tree_force[@]}" "$tree" "$out/state/$n.series" "$patches" >"$log" 2>&1 ||
 		die tree "cannot prepare $tree for mail series $n: see $log"
+	mkdir -p "$out/state/applied"
 	for p in "${list[@]}"; do
-		if ! "$REPO_DIR/scripts/pipeline/stage-apply.sh" "$tree" >>"$log" 2>&1; then
+		rc=0
+		"$REPO_DIR/scripts/pipeline/stage-apply.sh" "$n" "$out/state/applied" "$tree" || rc=$?
+		cat "$out/state/applied/$n-apply.log" >>"$log"
+		if ((rc)); then
 			st=fail
 			printf 'mail series %s: patch %s does not apply to the base alone (stage apply): see %s\n' "$n" "$p" "$log" >&2
 			{ sed -n '/^--- rejected hunks/,$p' "$log" | head -n 40; } >&2 || true
@@ -149,17 +156,9 @@ for n in "${names[@]}"; do
 		fi
 		t0=$SECONDS bst=pass
 		printf '[%s] build %s ...\n' "$n" "$cfg" >&2
-		if ! "$REPO_DIR/scripts/pipeline/build-kernel.sh" "$tree" "$cfg" >"$log" 2>&1; then
+		if ! "$REPO_DIR/scripts/pipeline/stage-build.sh" --baseline "${baseline[$cfg]}" "$n" "$out/logs" "$tree" "$cfg"; then
 			bst=fail
-			printf 'mail series %s: the build fails in %s (stage build): see %s\n' "$n" "$cfg" "$log" >&2
-			grep -E ': (fatal )?error: |^make.*Error' "$log" | head -n 20 >&2 || true
-		fi
-		new=$(awk -v src="$tree" -f "$REPO_DIR/scripts/pipeline/warnings.awk" "$log" | grep -vE '^(sparse|kernel-doc)' |
-			sort -u | comm -13 <(tail -n +2 "${baseline[$cfg]}") - || true)
-		if [[ -n $new ]]; then
-			bst=fail
-			printf 'mail series %s: new compiler warnings in %s (stage build):\n%s\n' "$n" "$cfg" "$new" >&2
-			printf '%s\n' "$new" >"$out/logs/$n-build-$cfg.new"
+			printf 'mail series %s: the build fails in %s, or warns anew (stage build): see %s\n' "$n" "$cfg" "$log" >&2
 		fi
 		record "$n" "build:$cfg" "$bst" $((SECONDS - t0)) "$log"
 	done

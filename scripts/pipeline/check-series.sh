@@ -90,6 +90,8 @@ read -ra configs <<<"$configs"
 sparse_config=${sparse_config:-${configs[0]}}
 boot_config=${boot_config:-${configs[0]}}
 ((${#sparse_scope[@]})) || sparse_scope=(drivers/gpu/drm/)
+scope_args=()
+for d in "${sparse_scope[@]}"; do scope_args+=(--scope "$d"); done
 export QUILTRC="$REPO_DIR/scripts/pipeline/quiltrc"
 read_series "$series" "$patches"
 series=$(cd "$(dirname "$series")" && pwd)/$(basename "$series")
@@ -110,6 +112,11 @@ open_run "$out" "$tree" $'index\tpatch\tstage\tstatus\tseconds\tlog\tcached'
 failed=0
 base_label=base
 
+# status_of EXIT: a stage's status from its exit code (the contract).
+status_of() {
+	case $1 in 0) echo pass ;; 3) echo warn ;; *) echo fail ;; esac
+}
+
 # record INDEX PATCH STAGE STATUS SECONDS LOG
 record() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t\n' "$1" "$2" "$3" "$4" "$5" "${6#"$out"/}" >>"$results"
@@ -117,80 +124,45 @@ record() {
 	[[ $4 != fail ]] || failed=1
 }
 
-# new_keys STATE KEYS: keys not in STATE, then merge KEYS into STATE.
-new_keys() {
-	local k
-	k=$(mktemp)
-	cat "$2" >"$k"
-	comm -13 "$1" "$k"
-	sort -u -o "$1" "$1" "$k"
-	rm -f "$k"
+# merge_keys STATE KEYS: add the keys of file KEYS to the state file STATE.
+merge_keys() {
+	LC_ALL=C sort -u -o "$1" "$1" "$2"
 }
 
-# show_new LOG KEYS: the raw log lines behind new warning keys.
-show_new() {
-	awk -v src="$tree" -v raw=1 -f "$REPO_DIR/scripts/pipeline/warnings.awk" "$1" |
-		awk -F'\t' 'NR == FNR { want[$0]; next } ($1 "\t" $2 "\t" $3) in want { print $4 }' \
-			<(printf '%s\n' "$2") - | head -n 20 || true
-}
-
-# in_scope: keep the sparse keys of files under the sparse scope.
-in_scope() {
-	local re
-	re=$(printf '%s|' "${sparse_scope[@]}")
-	awk -F'\t' -v re="^(${re%|})" '$2 ~ re'
-}
-
-# build_stage INDEX PATCH CONFIG [cold]: build, then compare compiler (and,
-# in the sparse config, sparse) findings with what was there before. A cold
-# build runs no sparse: sparse_scan covers the base.
+# build_stage INDEX PATCH CONFIG [cold]: the build stage, then, in the
+# sparse config, the sparse stage; what they found joins the state that
+# the next patch is compared with. A cold build runs no sparse:
+# sparse_scan covers the base. At the base (index 00) everything found
+# is the baseline, not a failure.
 build_stage() {
-	local idx=$1 patch=$2 cfg=$3 cold=${4:-} log keys new t0 status=pass sstatus=pass
-	log=$out/logs/$idx-build-$cfg.log
-	local sparse_arg=()
-	if [[ $cfg == "$sparse_config" && -z $cold ]]; then
-		sparse_arg=(--sparse)
-	fi
+	local idx=$1 patch=$2 cfg=$3 cold=${4:-} t0 status=pass sstatus=pass
+	local sparse_arg=() base_arg=() sbase_arg=()
+	[[ $cfg != "$sparse_config" || -n $cold ]] || sparse_arg=(--sparse)
+	[[ $idx == 00 ]] || base_arg=(--baseline "$out/state/$cfg.cc") sbase_arg=(--baseline "$out/state/sparse")
 	t0=$SECONDS
 	printf '[%s] %s: build %s%s ...\n' "$idx" "$patch" "$cfg" "${cold:+ (cold)}" >&2
-	if ! "$REPO_DIR/scripts/pipeline/build-kernel.sh" "${sparse_arg[@]}" "$tree" "$cfg" >"$log" 2>&1; then
-		status=fail
-		grep -E ': (fatal )?error: |^make.*Error' "$log" | grep -v '^sparse: ' | head -n 20 >&2 || true
-	fi
-	keys=$out/state/$idx-$cfg.keys
-	awk -v src="$tree" -f "$REPO_DIR/scripts/pipeline/warnings.awk" "$log" | sort -u >"$keys"
-	# At the base (index 00) everything found is the baseline, not a failure.
+	"$REPO_DIR/scripts/pipeline/stage-build.sh" "${sparse_arg[@]}" "${base_arg[@]}" \
+		"$idx" "$out/logs" "$tree" "$cfg" || status=fail
 	# W=1 also runs kernel-doc on compiled files: that is the kernel-doc
 	# stage's to judge (it covers headers too), not the build's.
-	new=$(new_keys "$out/state/$cfg.cc" <(grep -vE '^(sparse|kernel-doc)' "$keys" || true))
-	[[ $idx != 00 ]] || new=
-	if [[ -n $new ]]; then
-		status=fail
-		printf 'new compiler warnings in %s:\n' "$cfg" >&2
-		show_new "$log" "$new" >&2
-		printf '%s\n' "$new" >"$out/logs/$idx-build-$cfg.new"
-	fi
-	record "$idx" "$patch" "build:$cfg" "$status" $((SECONDS - t0)) "$log"
-	[[ $cfg == "$sparse_config" && -z $cold ]] || return 0
-	new=$(new_keys "$out/state/sparse" <(grep '^sparse' "$keys" | in_scope || true))
-	[[ $idx != 00 ]] || new=
-	if [[ $status == fail && -z $new ]]; then
-		sstatus=skip
-	elif [[ -n $new ]]; then
-		sstatus=fail
-		printf 'new sparse warnings:\n' >&2
-		show_new "$log" "$new" >&2
-		printf '%s\n' "$new" >"$out/logs/$idx-sparse.new"
-	fi
-	record "$idx" "$patch" sparse "$sstatus" 0 "$log"
+	grep -vE '^(sparse|kernel-doc)' "$out/logs/$idx-build-$cfg.keys" >"$out/state/$idx-$cfg.cc" || true
+	merge_keys "$out/state/$cfg.cc" "$out/state/$idx-$cfg.cc"
+	record "$idx" "$patch" "build:$cfg" "$status" $((SECONDS - t0)) "$out/logs/$idx-build-$cfg.log"
+	((${#sparse_arg[@]})) || return 0
+	"$REPO_DIR/scripts/pipeline/stage-sparse.sh" "${sbase_arg[@]}" "${scope_args[@]}" \
+		"$idx" "$out/logs" "$tree" "$cfg" || sstatus=fail
+	merge_keys "$out/state/sparse" "$out/logs/$idx-sparse.keys"
+	[[ $status != fail || $sstatus == fail ]] || sstatus=skip
+	record "$idx" "$patch" sparse "$sstatus" 0 "$out/logs/$idx-sparse.log"
 }
 
-# boot_stage INDEX PATCH: boot the boot config's kernel in qemu; judge its
-# KUnit results against the previous patch's and its splats against the
-# base's (index 00, whose results become the reference).
+# boot_stage INDEX PATCH: boot the boot config's kernel in qemu (the boot
+# stage), then judge its KUnit results against the previous patch's (the
+# kunit stage) and its splats against the base's (index 00, whose results
+# become the reference).
 boot_stage() {
-	local idx=$1 patch=$2 d=$out/boot/$1 t0=$SECONDS st kst rc=0
-	local build=$CACHE_DIR/build/$boot_config
+	local idx=$1 patch=$2 d=$out/boot/$1 t0=$SECONDS st=pass kst=pass
+	local build=$CACHE_DIR/build/$boot_config opts=()
 	[[ $boot_config != none ]] || return 0
 	if [[ $(awk -F'\t' -v i="$idx" -v s="build:$boot_config" '$1 == i && $3 == s { print $4 }' "$results") != pass ]]; then
 		record "$idx" "$patch" kunit skip 0 ""
@@ -200,29 +172,18 @@ boot_stage() {
 	printf '[%s] %s: boot %s ...\n' "$idx" "$patch" "$boot_config" >&2
 	# The base's splats are the reference (7.3's own KUnit suites warn on
 	# purpose); from patch 1 on, only more of them fail.
-	local opts=()
 	if [[ $idx == 00 ]]; then
-		opts+=(--record)
+		opts=(--record)
 	elif [[ -n $base_splats ]]; then
-		opts+=(--splats-ref "$base_splats")
+		opts=(--splats-ref "$base_splats")
 	fi
-	[[ -z $prev_kunit ]] || opts+=(--prev-kunit "$prev_kunit")
-	"$REPO_DIR/scripts/pipeline/stage-boot.sh" "${opts[@]}" "$tree" "$build" "$d" >"$out/logs/$idx-stage-boot.log" 2>&1 || rc=$?
+	"$REPO_DIR/scripts/pipeline/stage-boot.sh" "${opts[@]}" "$idx" "$out/logs" "$build" "$d" || st=fail
 	local secs=$((SECONDS - t0))
-	cat "$d/kunit.log" "$out/logs/$idx-stage-boot.log" >"$out/logs/$idx-kunit.log" 2>/dev/null || true
-	cat "$d/boot.log" >"$out/logs/$idx-boot.log" 2>/dev/null || true
-	rm -f "$out/logs/$idx-stage-boot.log"
-	kst=pass
-	((rc & 1)) && kst=fail
-	[[ $kst == pass ]] || grep -E 'REGRESSION|no KUnit|no results' "$out/logs/$idx-kunit.log" | head -n 10 >&2 || true
+	"$REPO_DIR/scripts/pipeline/stage-kunit.sh" ${prev_kunit:+--prev-kunit "$prev_kunit"} \
+		"$idx" "$out/logs" "$tree" "$d" || kst=fail
 	[[ $kst == fail ]] || prev_kunit=$d/kunit.json
 	record "$idx" "$patch" kunit "$kst" 0 "$out/logs/$idx-kunit.log"
-	st=pass
-	if ((rc & 2)); then
-		st=fail
-		sed -n '/^new splat\|XE-STACK: FAIL\|did not reach/,+6p' "$out/logs/$idx-boot.log" | head -n 30 >&2
-	fi
-	printf '  boot: %s, %s\n' "$(cat "$d/accel" 2>/dev/null)" "$(grep -m1 '^kunit:' "$out/logs/$idx-kunit.log" 2>/dev/null)" >&2
+	printf '  boot: %s\n' "$(cat "$d/accel" 2>/dev/null)" >&2
 	record "$idx" "$patch" boot "$st" "$secs" "$out/logs/$idx-boot.log"
 	if [[ $idx == 00 ]]; then
 		[[ $st == pass ]] || die baseline "the $base_label does not boot cleanly: see $out/logs/00-boot.log"
@@ -235,18 +196,13 @@ boot_stage() {
 # patch's results (a test or a suite that is gone fails too).
 kunit_builtin_stage() {
 	local idx=$1 patch=$2 d=$out/kunit-builtin/$1 t0=$SECONDS st=pass
-	local log=$out/logs/$1-kunit-builtin.log
 	((kunit_builtin)) || return 0
 	printf '[%s] %s: kunit-builtin (kunit.py) ...\n' "$idx" "$patch" >&2
-	"$REPO_DIR/scripts/pipeline/stage-kunit.sh" ${prev_kbuiltin:+--prev-kunit "$prev_kbuiltin"} \
-		"$tree" "$CACHE_DIR/build/kunit-builtin" "$d" >"$log.run" 2>&1 || st=fail
-	cat "$d/kunit.log" "$log.run" >"$log" 2>/dev/null || true
-	rm -f "$log.run"
-	[[ $st == pass ]] || grep -E 'REGRESSION|no results|no KUnit test|error' "$log" | head -n 10 >&2 || true
+	"$REPO_DIR/scripts/pipeline/stage-kunit-builtin.sh" ${prev_kbuiltin:+--prev-kunit "$prev_kbuiltin"} \
+		"$idx" "$out/logs" "$tree" "$CACHE_DIR/build/kunit-builtin" "$d" || st=fail
 	[[ $st == fail ]] || prev_kbuiltin=$d/kunit.json
-	printf '  kunit-builtin: %s\n' "$(grep -m1 '^kunit:' "$log" 2>/dev/null)" >&2
-	record "$idx" "$patch" kunit-builtin "$st" $((SECONDS - t0)) "$log"
-	[[ $idx != 00 || $st == pass ]] || die baseline "kunit-builtin fails on the $base_label: see $log"
+	record "$idx" "$patch" kunit-builtin "$st" $((SECONDS - t0)) "$out/logs/$idx-kunit-builtin.log"
+	[[ $idx != 00 || $st == pass ]] || die baseline "kunit-builtin fails on the $base_label: see $out/logs/$idx-kunit-builtin.log"
 }
 
 # sparse_scan CONFIG: sparse over the whole sparse scope of the base tree
@@ -257,7 +213,7 @@ sparse_scan() {
 	printf '[00] base: sparse over %s ...\n' "${sparse_scope[*]}" >&2
 	"$REPO_DIR/scripts/pipeline/build-kernel.sh" "${scope_args[@]}" "$tree" "$cfg" >"$log" 2>&1 ||
 		die baseline "sparse over ${sparse_scope[*]} failed on the base tree: see $log"
-	awk -v src="$tree" -f "$REPO_DIR/scripts/pipeline/warnings.awk" "$log" | { grep '^sparse' || true; } | in_scope |
+	warning_keys "$tree" "$log" | { grep '^sparse' || true; } | in_scope "${sparse_scope[@]}" |
 		sort -u -o "$out/state/sparse" - "$out/state/sparse"
 	[[ -n $ref ]] || { echo "$id"; cat "$out/state/sparse"; } >"$CACHE_DIR/build/$cfg/.xe-stack-sparse-baseline"
 	record 00 "$base_label" sparse pass $((SECONDS - t0)) "$log"
@@ -421,9 +377,10 @@ if ((first == 0)); then
 	kunit_builtin_stage 00 base
 	((failed)) || save_state 00
 elif [[ -n $ref ]]; then
+	mkdir -p "$out/logs/applied"
 	for ((k = 1; k <= ref; k++)); do
-		"$REPO_DIR/scripts/pipeline/stage-apply.sh" "$tree" >"$out/logs/applied-$k.log" 2>&1 ||
-			die apply "patch $k (${entries[k - 1]}) does not apply: see $out/logs/applied-$k.log"
+		"$REPO_DIR/scripts/pipeline/stage-apply.sh" "$(printf '%02d' "$k")" "$out/logs/applied" "$tree" ||
+			die apply "patch $k (${entries[k - 1]}) does not apply: see $out/logs/applied/$(printf '%02d' "$k")-apply.log"
 	done
 	log "patch $only alone: the tree at patch $ref is the reference"
 	for cfg in "${configs[@]}"; do
@@ -433,9 +390,10 @@ elif [[ -n $ref ]]; then
 	kunit_builtin_stage 00 "$base_label"
 else
 	# Patches before the first one to check: applied, not checked.
+	mkdir -p "$out/logs/applied"
 	for ((k = 1; k < first; k++)); do
-		"$REPO_DIR/scripts/pipeline/stage-apply.sh" "$tree" >"$out/logs/applied-$k.log" 2>&1 ||
-			die apply "patch $k (${entries[k - 1]}) no longer applies: see $out/logs/applied-$k.log"
+		"$REPO_DIR/scripts/pipeline/stage-apply.sh" "$(printf '%02d' "$k")" "$out/logs/applied" "$tree" ||
+			die apply "patch $k (${entries[k - 1]}) no longer applies: see $out/logs/applied/$(printf '%02d' "$k")-apply.log"
 	done
 fi
 
@@ -448,10 +406,10 @@ for patch in "${entries[@]}"; do
 	printf '[%s/%s] %s\n' "$n" "${#entries[@]}" "$patch" >&2
 	[[ -f $file ]] || die apply "patch $idx: $patch is in the series but not in $patches"
 	mapfile -t touched < <(grep -E '^\+\+\+ b/' "$file" | sed 's|^+++ b/||; s|\t.*||')
-	"$REPO_DIR/scripts/pipeline/stage-kerneldoc.sh" "$tree" "${touched[@]}" >"$out/state/$idx-kdoc.before"
+	"$REPO_DIR/scripts/pipeline/stage-kerneldoc.sh" "$idx-before" "$out/state" "$tree" "${touched[@]}"
 
 	t0=$SECONDS
-	if ! "$REPO_DIR/scripts/pipeline/stage-apply.sh" "$tree" >"$out/logs/$idx-apply.log" 2>&1; then
+	if ! "$REPO_DIR/scripts/pipeline/stage-apply.sh" "$idx" "$out/logs" "$tree"; then
 		record "$idx" "$patch" apply fail $((SECONDS - t0)) "$out/logs/$idx-apply.log"
 		{ sed -n '/^--- rejected hunks/,$p' "$out/logs/$idx-apply.log" | head -n 40; } >&2 || true
 		break
@@ -459,23 +417,18 @@ for patch in "${entries[@]}"; do
 	record "$idx" "$patch" apply pass $((SECONDS - t0)) "$out/logs/$idx-apply.log"
 
 	t0=$SECONDS rc=0
-	"$REPO_DIR/scripts/pipeline/stage-checkpatch.sh" "$tree" "$file" >"$out/logs/$idx-checkpatch.log" 2>&1 || rc=$?
-	case $rc in 0) st=pass ;; 3) st=warn ;; *) st=fail ;; esac
-	[[ $st == pass ]] || grep -E '^[^ ]+: (ERROR|WARNING|CHECK):' "$out/logs/$idx-checkpatch.log" | head -n 10 >&2 || true
+	"$REPO_DIR/scripts/pipeline/stage-checkpatch.sh" "$idx" "$out/logs" "$tree" "$file" || rc=$?
+	st=$(status_of "$rc")
 	record "$idx" "$patch" checkpatch "$st" $((SECONDS - t0)) "$out/logs/$idx-checkpatch.log"
 
 	for cfg in "${configs[@]}"; do
 		build_stage "$idx" "$patch" "$cfg"
 	done
 
-	t0=$SECONDS
-	"$REPO_DIR/scripts/pipeline/stage-kerneldoc.sh" "$tree" "${touched[@]}" >"$out/state/$idx-kdoc.after"
-	comm -13 "$out/state/$idx-kdoc.before" "$out/state/$idx-kdoc.after" >"$out/logs/$idx-kernel-doc.log"
-	st=pass
-	if [[ -s $out/logs/$idx-kernel-doc.log ]]; then
-		st=fail
-		cat "$out/logs/$idx-kernel-doc.log" >&2
-	fi
+	t0=$SECONDS rc=0
+	"$REPO_DIR/scripts/pipeline/stage-kerneldoc.sh" --baseline "$out/state/$idx-before-kernel-doc.keys" \
+		"$idx" "$out/logs" "$tree" "${touched[@]}" || rc=$?
+	st=$(status_of "$rc")
 	record "$idx" "$patch" kernel-doc "$st" $((SECONDS - t0)) "$out/logs/$idx-kernel-doc.log"
 
 	boot_stage "$idx" "$patch"

@@ -139,6 +139,10 @@ def main(argv):
 
     print(f"Base: {base}")
     print("\n".join(text))
+    if "kunit-builtin" in cols:
+        kunitconfig = Path(__file__).resolve().parents[2] / "kunit-configs" / "xe.kunitconfig"
+        print("kunit-builtin by hand, in the kernel tree: ./tools/testing/kunit/kunit.py run "
+              f"--arch=x86_64 --kunitconfig={kunitconfig}")
     return 0
 
 

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Usage: stage-apply.sh TREE
+# Usage: stage-apply.sh INDEX LOGS TREE
 #
-# Apply the next patch of TREE's quilt series (quilt push). If it does not
-# apply, show the rejected hunks, then pop it so that nothing is left half
-# applied, and exit 1.
+# The apply stage, under the stages' contract (README.md, "Stages"):
+# apply the next patch of TREE's quilt series (quilt push), its output in
+# LOGS/INDEX-apply.log. If it does not apply, the log shows the rejected
+# hunks, the patch is popped so that nothing is left half applied, and the
+# stage fails. Exit 0 pass, 1 fail, 2 usage.
 set -euo pipefail
 # shellcheck source=../lib/lib.sh
 . "$(dirname "$0")/../lib/lib.sh"
 [[ ${1:-} == -h || ${1:-} == --help ]] && { usage; exit 0; }
-[[ $# -eq 1 ]] || die usage "stage-apply.sh TREE (see --help)"
+[[ $# -eq 3 ]] || die usage "stage-apply.sh INDEX LOGS TREE (see --help)"
+[[ -d $2 ]] || die usage "no folder $2"
+exec >"$(cd "$2" && pwd)/$1-apply.log" 2>&1
 export QUILTRC="$REPO_DIR/scripts/pipeline/quiltrc"
-cd "$1"
-next=$(quilt next) || die apply "no patch left to apply in $1"
+cd "$3"
+next=$(quilt next) || die apply "no patch left to apply in $3"
 if run quilt push; then
 	exit 0
 fi

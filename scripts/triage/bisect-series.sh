@@ -21,7 +21,7 @@
 #   --stage boot       the boot test fails, or shows a splat the base does
 #                      not (a patch that does not build is skipped)
 #   --stage kunit-builtin
-#                      kunit.py, every xe suite built in (stage-kunit.sh):
+#                      kunit.py, every xe suite built in (stage-kunit-builtin.sh):
 #                      a test that passed on the base fails or is gone, or
 #                      a suite that ran there is gone (--config unused)
 #   -- COMMAND         runs in the tree with XE_STACK_TREE and
@@ -79,6 +79,7 @@ out_apart "$out" "$tree"
 lock_tree "$tree"
 claim_out "$out"
 out=$(cd "$out" && pwd)
+mkdir -p "$out/applied"
 pipeline_tree "$tree"
 "$REPO_DIR/scripts/pipeline/prepare-tree.sh" "${tree_force[@]}" "$tree" "$series" "$patches" >"$out/prepare.log" 2>&1 ||
 	die prepare "cannot prepare $tree: $(grep -m1 'error:' "$out/prepare.log" || echo "see $out/prepare.log")"
@@ -94,7 +95,7 @@ goto() {
 		top=$((top - 1))
 	done
 	while ((top < $1)); do
-		"$REPO_DIR/scripts/pipeline/stage-apply.sh" "$tree" >"$out/apply-$((top + 1)).log" 2>&1 || return 1
+		"$REPO_DIR/scripts/pipeline/stage-apply.sh" "$(printf '%02d' $((top + 1)))" "$out/applied" "$tree" || return 1
 		top=$((top + 1))
 	done
 }
@@ -115,32 +116,30 @@ check() {
 	if [[ $stage == kunit-builtin ]]; then
 		local prev=()
 		((k == 0)) || prev=(--prev-kunit "$out/00/kunit-builtin/kunit.json")
-		"$REPO_DIR/scripts/pipeline/stage-kunit.sh" "${prev[@]}" "$tree" "$CACHE_DIR/build/kunit-builtin" \
-			"$d/kunit-builtin" >"$d/check.log" 2>&1 || return 1
+		"$REPO_DIR/scripts/pipeline/stage-kunit-builtin.sh" "${prev[@]}" "$idx" "$d" "$tree" \
+			"$CACHE_DIR/build/kunit-builtin" "$d/kunit-builtin" 2>"$d/check.log" || return 1
 		return 0
 	fi
 	(cd "$tree" && for f in "${touched[@]}"; do [[ ! -e $f ]] || touch "$f"; done)
-	if ! "$REPO_DIR/scripts/pipeline/build-kernel.sh" "$tree" "$config" "$build" >"$d/build.log" 2>&1; then
+	# The build stage, compared with the base's build; for the other
+	# stages, a patch that does not build cannot be tested.
+	local base=()
+	[[ $stage != build ]] || ((k == 0)) || base=(--baseline "$out/00/00-build-$config.keys")
+	if ! "$REPO_DIR/scripts/pipeline/stage-build.sh" "${base[@]}" "$idx" "$d" "$tree" "$config" 2>"$d/check.log"; then
 		[[ $stage == build ]] && return 1
 		return 125
 	fi
-	if [[ $stage == build ]]; then
-		awk -v src="$tree" -f "$REPO_DIR/scripts/pipeline/warnings.awk" "$d/build.log" |
-			grep -vE '^(sparse|kernel-doc)' | sort -u >"$d/warnings" || true
-		((k == 0)) && return 0
-		comm -13 "$out/00/warnings" "$d/warnings" >"$d/new-warnings"
-		[[ -s $d/new-warnings ]] && return 1
-		return 0
-	fi
-	local opts=(--record)
-	((k == 0)) || opts=(--splats-ref "$out/00/boot/splats" --prev-kunit "$out/00/boot/kunit.json")
-	"$REPO_DIR/scripts/pipeline/stage-boot.sh" "${opts[@]}" "$tree" "$build" "$d/boot" >"$d/check.log" 2>&1 || rc=$?
-	((k == 0)) && { ((rc == 0)) || return 1; return 0; }
+	[[ $stage != build ]] || return 0
+	# The boot and kunit stages, against the base's boot.
+	local opts=(--record) kopts=() brc=0 krc=0
+	((k == 0)) || opts=(--splats-ref "$out/00/boot/splats") kopts=(--prev-kunit "$out/00/boot/kunit.json")
+	"$REPO_DIR/scripts/pipeline/stage-boot.sh" "${opts[@]}" "$idx" "$d" "$build" "$d/boot" 2>>"$d/check.log" || brc=1
+	"$REPO_DIR/scripts/pipeline/stage-kunit.sh" "${kopts[@]}" "$idx" "$d" "$tree" "$d/boot" 2>>"$d/check.log" || krc=1
+	((k == 0)) && return $((brc | krc))
 	case $stage in
-	kunit) ((rc & 1)) && return 1 ;;
-	boot) ((rc & 2)) && return 1 ;;
+	kunit) return "$krc" ;;
+	boot) return "$brc" ;;
 	esac
-	return 0
 }
 
 name() { printf '%02d %s' "$1" "${entries[$1 - 1]}"; }

@@ -7,7 +7,7 @@ xe=drivers/gpu/drm/xe
 
 # marks KIND FILE: "LINE<TAB>TEXT" for each "fake: KIND TEXT" in FILE.
 marks() {
-	awk -v k="fake: $1" '{ i = index($0, k); if (i) print FNR "\t" substr($0, i + length(k) + 1) }' "$2"
+	awk -v k="fake: $1" '{ i = index($0, k); if (!i) next; t = substr($0, i + length(k) + 1); sub(/ *\*\/.*$/, "", t); print FNR "\t" t }' "$2"
 }
 
 compile() {
