@@ -66,7 +66,7 @@ log2up() {
 	[ "$status" -eq 0 ]
 	grep -q '^first bad patch: 01 drm-xe-guc-Stop-including-the-built-in-guc_buf-suite.patch$' \
 		"$RUNS/bisect-kunit-builtin/result.txt"
-	grep -q 'REGRESSION suite guc_buf: disappeared' "$RUNS/bisect-kunit-builtin/01/kunit-builtin/kunit.log"
+	grep -q 'REGRESSION suite guc_buf: disappeared' "$RUNS/bisect-kunit-builtin/01/01-kunit-builtin.log"
 }
 
 @test "the build stage names the fixture's seeded build break" {

@@ -283,3 +283,38 @@ info() { "$REPO/scripts/lib/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series"
 	run "$REPO/scripts/pipeline/report.py" "$BATS_TEST_TMPDIR/r"
 	[[ ${lines[-1]} == "kunit-builtin by hand, in the kernel tree: ./tools/testing/kunit/kunit.py run --arch=x86_64 --kunitconfig=$REPO/kunit-configs/xe.kunitconfig" ]]
 }
+
+@test "mail-headers: headers read and rewritten with Python's email package, the body never" {
+	m=$BATS_TEST_TMPDIR/m.patch
+	h=$REPO/scripts/mail/mail-headers.py
+	cp "$DATA/mail/folded.patch" "$m"
+	[ "$("$h" get "$m" subject)" = "[PATCH v2 1/2] drm/xe: A subject that is long enough to need folding in the header of the mail, surely" ]
+	[[ $("$h" get "$m" From) == "=?UTF-8?q?J=C3=B6hn"*"Ma?= =?UTF-8?q?ny=20Parts=20Really?= <john@example.org>" ]]
+	[ -z "$("$h" get "$m" Cc)" ]
+	body() { sed -n '/^$/,$p' "$1"; }
+	printf '<patch-1@example.org> <new-1@example.org>\n<cover@example.org> <new-0@example.org>\n' >"$BATS_TEST_TMPDIR/ids"
+	printf 'To\ta@example.org\nTo\tB\303\266b <b@example.org>\nCc\tlist@example.org\n' >"$BATS_TEST_TMPDIR/rcpt"
+	"$h" rewrite "$m" "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/rcpt"
+	[ "$("$h" get "$m" Message-Id)" = "<new-1@example.org>" ]
+	[ "$("$h" get "$m" In-Reply-To)" = "<new-0@example.org>" ]
+	[ "$("$h" get "$m" References)" = "<new-0@example.org>" ]
+	[ "$("$h" get "$m" X-Previous-Version)" = "<patch-1@example.org>" ]
+	[ "$("$h" get "$m" To)" = "a@example.org, B$(printf '\303\266')b <b@example.org>" ]
+	[ "$("$h" get "$m" Cc)" = "list@example.org" ]
+	grep -qx "    B$(printf '\303\266')b <b@example.org>" "$m"
+	[ "$(head -n 1 "$m")" = "$(head -n 1 "$DATA/mail/folded.patch")" ]
+	diff <(body "$DATA/mail/folded.patch") <(body "$m")
+	# Unfolded for b4, UTF-8 names and all.
+	"$h" unfold "$m" | grep -qx "To: a@example.org, B$(printf '\303\266')b <b@example.org>"
+	# Nothing to change: the same bytes.
+	cp "$DATA/mail/folded.patch" "$m"
+	: >"$BATS_TEST_TMPDIR/none"
+	"$h" rewrite "$m" "$BATS_TEST_TMPDIR/none" "$BATS_TEST_TMPDIR/none"
+	cmp "$m" "$DATA/mail/folded.patch"
+	# Unfolded for b4: no header line continues, the body as it was.
+	"$h" unfold "$m" "$m" >"$BATS_TEST_TMPDIR/mbox"
+	[ "$(grep -c '^From 0000' "$BATS_TEST_TMPDIR/mbox")" -eq 2 ]
+	run ! grep -q '^[ 	]' <(sed -n '1,/^$/p' "$BATS_TEST_TMPDIR/mbox")
+	grep -qx 'Subject: \[PATCH v2 1/2\] drm/xe: A subject that is long enough to need folding in the header of the mail, surely' "$BATS_TEST_TMPDIR/mbox"
+	grep -qx ' In-Reply-To: <cover@example.org>' "$BATS_TEST_TMPDIR/mbox"
+}

@@ -386,21 +386,28 @@ matrix_config() {
 	[[ -n ${matrix_role[$1]+x} ]] || die usage "no config '$1' in config-fragments/matrix"
 }
 
-# cache_lock NAME: hold $CACHE_DIR/locks/NAME.lock on fd 7 until the
-# script exits, waiting for another run that holds it. Whatever the
-# holder of the lock makes under a temporary name (.unpack.*, .new.*) and
-# finds from an earlier run was left by a run killed half-way. A script
-# started by the holder (XE_STACK_CACHE_LOCKS names the lock) has it too.
-cache_lock() {
-	local f=$CACHE_DIR/locks/$1.lock
-	[[ ${XE_STACK_CACHE_LOCKS:-} != *"|$f|"* ]] || return 0
-	mkdir -p "$CACHE_DIR/locks"
-	exec 7>"$f"
-	if ! flock -n 7; then
-		log "another run holds $f: waiting for it"
-		flock 7
+# hold_lock FILE FD WHAT: hold FILE (flock) on descriptor FD until the
+# script exits; when another run holds it, say that it is using WHAT and
+# wait for it. The one locking idiom of the scripts. A script started by
+# the holder (XE_STACK_HELD_LOCKS names FILE) has the lock too.
+hold_lock() {
+	local f
+	f=$(realpath -m "$1")
+	[[ ${XE_STACK_HELD_LOCKS:-} != *"|$f|"* ]] || return 0
+	mkdir -p "$(dirname "$f")"
+	eval "exec $2>\"\$f\""
+	if ! flock -n "$2"; then
+		log "another run is using $3: waiting for it"
+		flock "$2"
 	fi
-	export XE_STACK_CACHE_LOCKS="${XE_STACK_CACHE_LOCKS:-}|$f|"
+	export XE_STACK_HELD_LOCKS="${XE_STACK_HELD_LOCKS:-}|$f|"
+}
+
+# cache_lock NAME: hold $CACHE_DIR/locks/NAME.lock on fd 7. Whatever the
+# holder of the lock makes under a temporary name (.unpack.*, .new.*) and
+# finds from an earlier run was left by a run killed half-way.
+cache_lock() {
+	hold_lock "$CACHE_DIR/locks/$1.lock" 7 "$CACHE_DIR/locks/$1.lock"
 }
 
 # clear_git_locks GITDIR: remove the *.lock files a git killed half-way
@@ -455,27 +462,12 @@ pipeline_tree() {
 # of this cache (shared by every tree); waits for a run that holds them.
 # Holds fds 8 and 9.
 lock_tree() {
-	mkdir -p "$(dirname "$1")" "$CACHE_DIR/build"
-	exec 8>"$CACHE_DIR/build/.lock"
 	lock_worktree "$1"
-	if ! flock -n 8; then
-		log "another run is using the build dirs in $CACHE_DIR/build: waiting for it"
-		flock 8
-	fi
+	hold_lock "$CACHE_DIR/build/.lock" 8 "the build dirs in $CACHE_DIR/build"
 }
 
-# lock_worktree TREE: hold TREE.lock on fd 9, waiting for another holder;
-# every script that writes a work tree takes it. A child it runs on the
-# same tree (XE_STACK_LOCKED_TREE) shares the parent's lock.
+# lock_worktree TREE: hold TREE.lock on fd 9; every script that writes a
+# work tree takes it. A child it runs on the same tree shares it.
 lock_worktree() {
-	local real
-	real=$(realpath -m "$1")
-	[[ ${XE_STACK_LOCKED_TREE:-} != "$real" ]] || return 0
-	mkdir -p "$(dirname "$real")"
-	exec 9>"$real.lock"
-	if ! flock -n 9; then
-		log "another run is using the work tree $1: waiting for it"
-		flock 9
-	fi
-	export XE_STACK_LOCKED_TREE=$real
+	hold_lock "$(realpath -m "$1").lock" 9 "the work tree $1"
 }

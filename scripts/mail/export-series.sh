@@ -221,27 +221,12 @@ recipients() {
 	printf '%s\n' "$cc" | awk 'NF { print "Cc\t" $0 }'
 }
 
-# header_lines KIND: fold "KIND\tADDR" lines into one header.
-header_lines() {
-	awk -F'\t' -v k="$1" '$1 == k { a[++n] = $2 }
-		END { for (i = 1; i <= n; i++) printf "%s%s%s\n", (i == 1 ? k ": " : "    "), a[i], (i < n ? "," : "") }'
-}
-
 # rewrite FILE IDMAP RCPTS: new Message-Id/In-Reply-To/References from
 # IDMAP ("old new" lines), and To/Cc headers from RCPTS, at the end of
-# the mail header.
+# the mail header (Python's email package; the body is kept as it is).
 rewrite() {
-	local hdr
-	hdr=$(header_lines To <"$3"; header_lines Cc <"$3")
-	awk -v map="$2" -v hdr="$hdr" '
-		BEGIN { while ((getline l < map) > 0) { split(l, f, " "); id[f[1]] = f[2] } }
-		body { print; next }
-		/^$/ { if (hdr != "") print hdr; print; body = 1; next }
-		/^(Message-Id|In-Reply-To|References): / {
-			for (o in id) { i = index($0, o); if (i) $0 = substr($0, 1, i - 1) id[o] substr($0, i + length(o)) }
-		}
-		{ print }' "$1" >"$1.new"
-	mv "$1.new" "$1"
+	"$REPO_DIR/scripts/mail/mail-headers.py" rewrite "$1" "$2" "$3" ||
+		die mail "cannot rewrite the headers of $1"
 }
 
 # b4_check DIR M: b4 reads the series back (offline) and finds M patches.
@@ -252,8 +237,7 @@ b4_check() {
 	mkdir "$tmp/out"
 	# b4 0.12 cannot read a folded From: header (format-patch folds long
 	# ones): unfold the headers of the copy it reads.
-	awk 'FNR == 1 { h = 1 } h && /^[ \t]/ { sub(/^[ \t]+/, " "); l = l $0; next }
-		h && /^$/ { h = 0 } NR > 1 { print l } { l = $0 } END { print l }' "$1"/*.patch >"$tmp/series.mbox"
+	"$REPO_DIR/scripts/mail/mail-headers.py" unfold "$1"/*.patch >"$tmp/series.mbox"
 	(cd "$tmp" && b4 --offline-mode --no-stdin -n am -C -m series.mbox -o out -n series) >"$tmp/b4.log" 2>&1 ||
 		{ cat "$tmp/b4.log" >&2; rm -rf "$tmp"; die b4 "b4 am cannot read the mails in $1"; }
 	got=$(grep -c '^From ' "$tmp/out/series.mbx" 2>/dev/null || true)

@@ -65,8 +65,7 @@ make_root() {
 			die usage "$dir exists and is not an empty folder: give a new one"
 	fi
 	mkdir -p "$BARE_DIR"
-	exec 7>"$BARE_DIR/.lock"
-	flock 7
+	hold_lock "$BARE_DIR/.lock" 7 "the bare roots' base in $BARE_DIR"
 	base_tarball
 	mkdir -p "$dir"
 	: >"$dir/$MARK"
@@ -95,8 +94,7 @@ in_root() {
 	local dir=$1
 	shift
 	mkdir -p "$BARE_DIR/archives/partial"
-	exec 7>"$BARE_DIR/archives.lock"
-	flock 7
+	hold_lock "$BARE_DIR/archives.lock" 7 "the bare roots' package cache in $BARE_DIR"
 	unshare --mount --propagation private -- "$0" --mounted "$dir" "$@"
 }
 
@@ -144,8 +142,7 @@ case $mode in
 	--remove)
 		# Not while a command runs in it, nor with anything mounted there.
 		mkdir -p "$BARE_DIR"
-		exec 7>"$BARE_DIR/archives.lock"
-		flock 7
+		hold_lock "$BARE_DIR/archives.lock" 7 "the bare roots' package cache in $BARE_DIR"
 		# mountinfo writes a space, tab, newline or backslash as \ooo.
 		! D=$dir awk '{
 			m = $5

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Read and edit the headers of the mails git format-patch writes.
+
+Usage: mail-headers.py get FILE NAME
+       mail-headers.py unfold FILE...
+       mail-headers.py rewrite FILE IDMAP RCPTS
+
+get:     the value of header NAME of FILE, continuation lines joined.
+unfold:  FILEs to standard output with every header on one line (b4 0.12
+         cannot read a folded From:); bodies as they are.
+rewrite: in FILE, each old Message-Id of IDMAP ("OLD NEW" lines) becomes
+         its new one in Message-Id, In-Reply-To and References, and the
+         recipients of RCPTS ("To<TAB>ADDR" and "Cc<TAB>ADDR" lines) are
+         added as To: and Cc: headers at the end of the header.
+
+Headers are parsed with Python's email package; the body, which holds
+the patch, is never parsed nor rewritten: its bytes are kept as they are.
+"""
+import os
+import re
+import sys
+from email import policy
+from email.parser import HeaderParser
+
+ID_HEADERS = ("message-id", "in-reply-to", "references")
+
+
+def split(path):
+    """The mbox From_ line, the parsed header and the raw body of a mail."""
+    data = open(path, "rb").read()
+    first = b""
+    if data.startswith(b"From "):
+        first, data = data.split(b"\n", 1)
+        first += b"\n"
+    end = data.find(b"\n\n")
+    if end < 0:
+        sys.exit(f"mail-headers: {path}: no end of header")
+    head, body = data[:end + 1], data[end + 1:]
+    # As text: compat32 then keeps every value as the string it was,
+    # UTF-8 names of the recipients included.
+    text = head.decode("utf-8", "surrogateescape")
+    return first, HeaderParser(policy=policy.compat32).parsestr(text), body
+
+
+def unfolded(value):
+    return re.sub(r"\r?\n[ \t]+", " ", value).strip()
+
+
+def raw(text):
+    return text.encode("utf-8", "surrogateescape")
+
+
+def folded(name, addrs):
+    """One header of addresses, one per line."""
+    return f"{name}: " + ",\n    ".join(addrs) + "\n"
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if len(argv) == 2 else 2
+    cmd, args = argv[1], argv[2:]
+    if cmd == "get" and len(args) == 2:
+        _, msg, _ = split(args[0])
+        value = msg.get(args[1])
+        print(unfolded(value) if value is not None else "")
+        return 0
+    if cmd == "unfold" and args:
+        out = sys.stdout.buffer
+        for path in args:
+            first, msg, body = split(path)
+            out.write(first + b"".join(raw(f"{k}: {unfolded(v)}\n") for k, v in msg.items()) + body)
+        return 0
+    if cmd == "rewrite" and len(args) == 3:
+        path, idmap, rcpts = args
+        ids = dict(line.split()[:2] for line in open(idmap) if len(line.split()) >= 2)
+        to, cc = [], []
+        for line in open(rcpts):
+            kind, _, addr = line.rstrip("\n").partition("\t")
+            if addr:
+                (to if kind == "To" else cc).append(addr)
+        first, msg, body = split(path)
+        lines = []
+        for k, v in msg.items():
+            if k.lower() in ID_HEADERS:
+                for old, new in ids.items():
+                    v = v.replace(old, new)
+            lines.append(f"{k}: {v}\n")
+        if to:
+            lines.append(folded("To", to))
+        if cc:
+            lines.append(folded("Cc", cc))
+        with open(path + ".new", "wb") as f:
+            f.write(first + raw("".join(lines)) + body)
+        os.replace(path + ".new", path)
+        return 0
+    print(__doc__.strip(), file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
