@@ -71,7 +71,8 @@ listed_jobs() {
 	# One per patch of the series and pipeline config: none is missed.
 	n=$(series_patches | wc -l)
 	c=$(stack_info configs pipeline | wc -l)
-	[ "$n" -gt 0 ] && [ "$c" -gt 0 ]
+	[ "$n" -gt 0 ]
+	[ "$c" -gt 0 ]
 	[ "$(expected_jobs "$REPO/series" | wc -l)" -eq $((n * c)) ]
 	diff <(expected_jobs "$REPO/series") <(listed_jobs "$(realpath --relative-to="$REPO" "$child")")
 	# Each job checks its own patch and config and publishes its junit.xml.

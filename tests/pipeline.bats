@@ -59,7 +59,8 @@ stages() {
 		[ "$(stages $i)" = "apply=pass checkpatch=pass build:xe-svm-debug=pass sparse=pass build:xe-nosvm=pass kernel-doc=pass kunit=pass boot=pass kunit-builtin=pass" ]
 	done
 	grep -q '^kunit: 2 tests, 2 passed' "$OUT/logs/02-kunit.log"
-	[ -f "$OUT/report.md" ] && [ -f "$OUT/junit.xml" ]
+	[ -f "$OUT/report.md" ]
+	[ -f "$OUT/junit.xml" ]
 }
 
 @test "each stage fails on what it checks, and only that stage" {
@@ -123,15 +124,44 @@ stages() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"every patch is cached: nothing to check"* ]]
 	[ "$(awk -F'\t' 'NR > 1 && $7 != "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
-	[[ $output == *"[03] 0003-fake-3.patch: cached"* ]]
+	grep -qx '\[03\] 0003-fake-3.patch: cached' <<<"$output"
 	# Patch 3 changes: 00-02 come from the cache, 03 runs.
 	sed -i 's/Change 3\./Change 3, reworded./' "$S/0003-fake-3.patch"
 	check
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01 02" ] || { cat "$OUT/results.tsv"; false; }
 	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 9 ]
-	# --no-cache runs everything; a failed patch is never cached.
+	# --no-cache runs everything.
 	check --no-cache
+	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
+	# A failed patch is never cached, nor is any after it.
+	fake_series one "fake: warning w" three
+	check --keep-going
+	check --keep-going
+	[ "$status" -eq 1 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01" ]
+}
+
+@test "the results cache: a change under scripts/pipeline or scripts/lib checks everything again, one elsewhere or an editor's file nothing" {
+	# A copy of the project, whose scripts can be edited.
+	r=$BATS_TEST_TMPDIR/repo
+	mkdir -p "$r"
+	cp -r "$REPO/scripts" "$REPO/config-fragments" "$REPO/kunit-configs" "$REPO/pin.conf" "$REPO/project.conf" "$r/"
+	fake_series one
+	rcheck() { run "$r/scripts/pipeline/check-series.sh" --series "$S/series" --patches "$S" --out "$OUT"; }
+	rcheck
+	[ "$status" -eq 0 ]
+	echo '# edited' >>"$r/scripts/triage/bisect-series.sh"
+	echo '# a backup' >"$r/scripts/pipeline/warnings.awk~"
+	echo '# a swap file' >"$r/scripts/lib/.lib.sh.swp"
+	rcheck
+	[[ $output == *"every patch is cached"* ]]
+	echo '# edited' >>"$r/scripts/pipeline/warnings.awk"
+	rcheck
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
+	echo '# edited' >>"$r/scripts/lib/lib.sh"
+	rcheck
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
 }
 
@@ -159,10 +189,11 @@ stages() {
 @test "two runs on one work tree: the second waits for the first" {
 	fake_series one
 	"$REPO/scripts/pipeline/check-series.sh" --series "$S/series" --patches "$S" --out "$OUT.1" --no-cache \
-		>"$BATS_TEST_TMPDIR/1.log" 2>&1 &
+		>"$BATS_TEST_TMPDIR/1.log" 2>&1 3>&- &
 	first=$!
 	# The first holds the lock once it has written its results header.
 	for _ in $(seq 100); do [[ -s $OUT.1/results.tsv ]] && break; sleep 0.1; done
+	[ -s "$OUT.1/results.tsv" ]
 	check --no-cache
 	[ "$status" -eq 0 ]
 	wait "$first"
@@ -195,4 +226,16 @@ stages() {
 	run "$REPO/scripts/mail/check-mail-series.sh" --series "$S/series" --patches "$S" --out "$OUT.mail" --only two
 	[ "$status" -eq 1 ]
 	[[ $output == *"mail series two: patch 0002-fake-2.patch does not apply to the base alone (stage apply)"* ]]
+}
+
+@test "kunit-builtin: a tree whose xe .kunitconfig asks for more than kunit-configs/xe.kunitconfig fails, naming it" {
+	s=$REPO/scripts/pipeline/stage-kunit-builtin.sh
+	mkdir -p "$OUT"
+	run "$s" 00 "$OUT" "$KERNEL_DIR" "$BATS_TEST_TMPDIR/kb" "$BATS_TEST_TMPDIR/d"
+	[ "$status" -eq 0 ]
+	echo 'CONFIG_DRM_XE_NEW_THING=y' >>"$KERNEL_DIR/drivers/gpu/drm/xe/.kunitconfig"
+	run "$s" 01 "$OUT" "$KERNEL_DIR" "$BATS_TEST_TMPDIR/kb" "$BATS_TEST_TMPDIR/d"
+	[ "$status" -eq 1 ]
+	[[ $output == *"kunit-configs/xe.kunitconfig lacks what $KERNEL_DIR/drivers/gpu/drm/xe/.kunitconfig asks for: CONFIG_DRM_XE_NEW_THING=y"* ]]
+	grep -q 'CONFIG_DRM_XE_NEW_THING=y' "$OUT/01-kunit-builtin.log"
 }

@@ -89,8 +89,10 @@ load helpers
 	run "$REPO/scripts/bench/kernel-figures.sh" --out "$d/mine"
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] --out $d/mine holds files no xe-stack run wrote"* ]]
-	[ "$(ls -A "$d/mine")" = file ] && [ "$(cat "$d/mine/file")" = mine ]
-	[ ! -e "$d/cache" ] && [ ! -e "$d/out" ]
+	[ "$(ls -A "$d/mine")" = file ]
+	[ "$(cat "$d/mine/file")" = mine ]
+	[ ! -e "$d/cache" ]
+	[ ! -e "$d/out" ]
 }
 
 @test "kernel-figures: its patch applies to the harness as the series leaves it" {

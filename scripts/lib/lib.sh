@@ -90,7 +90,7 @@ parse_series() {
 		n=$((n + 1))
 		[[ -f $2/$p || ${3:-} == new-ok ]] || die series "patch $n of $1, $p, is not in $2: add it there, or remove it from the series"
 		[[ -z ${owner[$p]+x} ]] ||
-			die series "patch $p is listed twice in $1${cur:+ (mail series ${owner[$p]} and $cur)}"
+			die series "patch $p is listed twice in $1${owner[$p]:+${cur:+ (mail series ${owner[$p]} and $cur)}}"
 		entries+=("$p")
 		owner[$p]=$cur
 		if [[ -n $cur ]]; then
@@ -125,9 +125,10 @@ read_mail_series() {
 # pipeline_files: the repo files whose content keys the pipeline's
 # results cache: all that it runs lives in scripts/pipeline/ and
 # scripts/lib/ (the workflow scripts elsewhere can change without
-# re-checking the series).
+# re-checking the series). An editor's backup or swap file is not one.
 pipeline_files() {
-	(cd "$REPO_DIR" && find scripts/pipeline scripts/lib -type f | LC_ALL=C sort)
+	(cd "$REPO_DIR" && find scripts/pipeline scripts/lib -type f ! -name '*~' ! -name '.*' \
+		! -name '*.orig' ! -name '*.rej' | LC_ALL=C sort)
 }
 
 # The findings of builds and kernel-doc, as the stages compare them: one

@@ -32,14 +32,18 @@ def split(path):
     if data.startswith(b"From "):
         first, data = data.split(b"\n", 1)
         first += b"\n"
-    end = data.find(b"\n\n")
-    if end < 0:
+    end = re.search(rb"\r?\n\r?\n", data)
+    if not end:
         sys.exit(f"mail-headers: {path}: no end of header")
-    head, body = data[:end + 1], data[end + 1:]
+    head, body = data[:end.start() + 1], data[end.start() + 1:]
     # As text: compat32 then keeps every value as the string it was,
     # UTF-8 names of the recipients included.
     text = head.decode("utf-8", "surrogateescape")
-    return first, HeaderParser(policy=policy.compat32).parsestr(text), body
+    msg = HeaderParser(policy=policy.compat32).parsestr(text)
+    if msg.defects or msg.get_payload():
+        sys.exit(f"mail-headers: {path}: a line of the header is no header: "
+                 f"{(msg.get_payload() or str(msg.defects[0])).splitlines()[0]}")
+    return first, msg, body
 
 
 def unfolded(value):

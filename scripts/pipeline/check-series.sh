@@ -145,8 +145,8 @@ build_stage() {
 		"$idx" "$out/logs" "$tree" "$cfg" || status=fail
 	# W=1 also runs kernel-doc on compiled files: that is the kernel-doc
 	# stage's to judge (it covers headers too), not the build's.
-	grep -vE '^(sparse|kernel-doc)' "$out/logs/$idx-build-$cfg.keys" >"$out/state/$idx-$cfg.cc" || true
-	merge_keys "$out/state/$cfg.cc" "$out/state/$idx-$cfg.cc"
+	grep -vE '^(sparse|kernel-doc)' "$out/logs/$idx-build-$cfg.keys" >"$out/state/$idx-$cfg.found" || true
+	merge_keys "$out/state/$cfg.cc" "$out/state/$idx-$cfg.found"
 	record "$idx" "$patch" "build:$cfg" "$status" $((SECONDS - t0)) "$out/logs/$idx-build-$cfg.log"
 	((${#sparse_arg[@]})) || return 0
 	"$REPO_DIR/scripts/pipeline/stage-sparse.sh" "${sbase_arg[@]}" "${scope_args[@]}" \

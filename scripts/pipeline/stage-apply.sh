@@ -12,7 +12,11 @@ set -euo pipefail
 [[ ${1:-} == -h || ${1:-} == --help ]] && { usage; exit 0; }
 [[ $# -eq 3 ]] || die usage "stage-apply.sh INDEX LOGS TREE (see --help)"
 [[ -d $2 ]] || die usage "no folder $2"
-exec >"$(cd "$2" && pwd)/$1-apply.log" 2>&1
+[[ -d $3 ]] || die usage "no tree $3"
+log=$(cd "$2" && pwd)/$1-apply.log
+# Everything goes to the log; why it failed goes to stderr too (fd 3).
+exec 3>&2 >"$log" 2>&1
+trap 'rc=$?; ((rc == 0)) || tail -n 1 "$log" >&3' EXIT
 export QUILTRC="$REPO_DIR/scripts/pipeline/quiltrc"
 cd "$3"
 next=$(quilt next) || die apply "no patch left to apply in $3"

@@ -6,7 +6,8 @@
 # that exist in TREE, each diagnostic as a warning key (warnings.awk) in
 # LOGS/INDEX-kernel-doc.keys. With --baseline, the keys that KEYS does
 # not hold are new: they go to LOGS/INDEX-kernel-doc.new and the log
-# LOGS/INDEX-kernel-doc.log, and fail the stage. Run it without
+# LOGS/INDEX-kernel-doc.log, and fail the stage (without, the log holds
+# every key). Run it without
 # --baseline before a patch, and with the keys it wrote as the baseline
 # after it. Exit 0 pass, 1 fail, 2 usage.
 #
@@ -41,7 +42,10 @@ if ((${#files[@]})); then
 else
 	: >"$logs/$idx-kernel-doc.keys"
 fi
-[[ -n $baseline ]] || exit 0
+if [[ -z $baseline ]]; then
+	cp "$logs/$idx-kernel-doc.keys" "$logs/$idx-kernel-doc.log"
+	exit 0
+fi
 new_keys "$baseline" <"$logs/$idx-kernel-doc.keys" >"$logs/$idx-kernel-doc.log" || true
 [[ -s $logs/$idx-kernel-doc.log ]] || { rm -f "$logs/$idx-kernel-doc.new"; exit 0; }
 cp "$logs/$idx-kernel-doc.log" "$logs/$idx-kernel-doc.new"

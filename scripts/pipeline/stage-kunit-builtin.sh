@@ -4,7 +4,8 @@
 # The kunit-builtin stage, under the stages' contract (README.md,
 # "Stages"), of one tree: every xe KUnit suite built in, run
 # by TREE's own tools/testing/kunit/kunit.py (x86_64 under qemu) with
-# kunit-configs/xe.kunitconfig (xe's own, and GPU SVM), in BUILD_DIR (incremental; kunit.py reconfigures it when the configs
+# kunit-configs/xe.kunitconfig (xe's own, and GPU SVM; the stage fails
+# when TREE's drivers/gpu/drm/xe/.kunitconfig asks for more), in BUILD_DIR (incremental; kunit.py reconfigures it when the configs
 # change). Suites #included from a .c file under IS_BUILTIN(...) run only
 # here, not in the module boot. The results are compared with JSON
 # (kunit-compare.py): a test that passed and now fails or is gone,
@@ -46,7 +47,19 @@ shift 2
 [[ -d $1 ]] || die usage "no tree $1"
 tree=$(cd "$1" && pwd) build=$2 d=$3
 [[ -f $tree/tools/testing/kunit/kunit.py ]] || die usage "$tree has no tools/testing/kunit/kunit.py"
+[[ -f $tree/drivers/gpu/drm/xe/.kunitconfig ]] || die usage "$tree has no drivers/gpu/drm/xe/.kunitconfig"
 [[ -z $prev || -f $prev ]] || die usage "--prev-kunit: no file $prev"
+# kunit-configs/xe.kunitconfig is a copy of the pinned xe's own with more:
+# a tree (a patch, or KERNEL_DIR) whose xe asks for what it lacks is said
+# so, rather than run with less.
+missing=$(grep '^CONFIG_' "$tree/drivers/gpu/drm/xe/.kunitconfig" |
+	grep -vxF -f "$REPO_DIR/kunit-configs/xe.kunitconfig" || true)
+if [[ -n $missing ]]; then
+	printf 'kunit-builtin: kunit-configs/xe.kunitconfig lacks what %s asks for: %s\n' \
+		"$tree/drivers/gpu/drm/xe/.kunitconfig" "$(xargs <<<"$missing")" >"$logs/$idx-kunit-builtin.log"
+	cat "$logs/$idx-kunit-builtin.log" >&2
+	exit 1
+fi
 need qemu-system-x86_64 qemu-system-x86
 mkdir -p "$build" "$d"
 # kunit.py runs from the tree's root: every path it gets is absolute.
