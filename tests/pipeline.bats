@@ -134,7 +134,7 @@ stages() {
 	# --no-cache runs everything.
 	check --no-cache
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
-	# A failed patch is never cached, nor is any after it.
+	# A failed patch is never cached.
 	fake_series one "fake: warning w" three
 	check --keep-going
 	check --keep-going
@@ -162,6 +162,7 @@ stages() {
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
 	echo '# edited' >>"$r/scripts/lib/lib.sh"
 	rcheck
+	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
 }
 

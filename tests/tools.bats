@@ -327,7 +327,12 @@ info() { "$REPO/scripts/lib/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series"
 	run "$h" unfold "$m"
 	[ "$status" -eq 1 ]
 	[[ $output == *"a line of the header is no header: not a header"* ]]
-	# A reply saved with CRLF line ends.
+	# A reply saved with CRLF line ends: read, and rewritten with its own.
 	printf 'From: r@example.org\r\nMessage-Id: <reply@example.org>\r\n\r\nThanks.\r\n' >"$m"
 	[ "$("$h" get "$m" Message-Id)" = "<reply@example.org>" ]
+	"$h" rewrite "$m" "$BATS_TEST_TMPDIR/ids" "$BATS_TEST_TMPDIR/none"
+	[ "$(cat "$m")" = "$(printf 'From: r@example.org\r\nMessage-Id: <reply@example.org>\r\n\r\nThanks.\r')" ]
+	"$h" rewrite "$m" "$BATS_TEST_TMPDIR/none" "$BATS_TEST_TMPDIR/rcpt"
+	grep -q $'^To: a@example.org,\r$' "$m"
+	[ "$(tail -c 13 "$m" | od -An -tx1 | xargs)" = "0d 0a 0d 0a 54 68 61 6e 6b 73 2e 0d 0a" ]
 }

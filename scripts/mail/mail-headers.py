@@ -26,7 +26,8 @@ ID_HEADERS = ("message-id", "in-reply-to", "references")
 
 
 def split(path):
-    """The mbox From_ line, the parsed header and the raw body of a mail."""
+    """The mbox From_ line, the parsed header, the line end and the raw
+    rest of a mail: the blank line that ends the header, and the body."""
     data = open(path, "rb").read()
     first = b""
     if data.startswith(b"From "):
@@ -35,7 +36,8 @@ def split(path):
     end = re.search(rb"\r?\n\r?\n", data)
     if not end:
         sys.exit(f"mail-headers: {path}: no end of header")
-    head, body = data[:end.start() + 1], data[end.start() + 1:]
+    eol = "\r\n" if data[end.start():end.start() + 2] == b"\r\n" else "\n"
+    head, rest = data[:end.start()], data[end.start() + len(eol):]
     # As text: compat32 then keeps every value as the string it was,
     # UTF-8 names of the recipients included.
     text = head.decode("utf-8", "surrogateescape")
@@ -43,7 +45,7 @@ def split(path):
     if msg.defects or msg.get_payload():
         sys.exit(f"mail-headers: {path}: a line of the header is no header: "
                  f"{(msg.get_payload() or str(msg.defects[0])).splitlines()[0]}")
-    return first, msg, body
+    return first, msg, eol, rest
 
 
 def unfolded(value):
@@ -54,9 +56,9 @@ def raw(text):
     return text.encode("utf-8", "surrogateescape")
 
 
-def folded(name, addrs):
+def folded(name, addrs, eol):
     """One header of addresses, one per line."""
-    return f"{name}: " + ",\n    ".join(addrs) + "\n"
+    return f"{name}: " + f",{eol}    ".join(addrs) + eol
 
 
 def main(argv):
@@ -65,15 +67,15 @@ def main(argv):
         return 0 if len(argv) == 2 else 2
     cmd, args = argv[1], argv[2:]
     if cmd == "get" and len(args) == 2:
-        _, msg, _ = split(args[0])
+        _, msg, _, _ = split(args[0])
         value = msg.get(args[1])
         print(unfolded(value) if value is not None else "")
         return 0
     if cmd == "unfold" and args:
         out = sys.stdout.buffer
         for path in args:
-            first, msg, body = split(path)
-            out.write(first + b"".join(raw(f"{k}: {unfolded(v)}\n") for k, v in msg.items()) + body)
+            first, msg, eol, rest = split(path)
+            out.write(first + b"".join(raw(f"{k}: {unfolded(v)}{eol}") for k, v in msg.items()) + rest)
         return 0
     if cmd == "rewrite" and len(args) == 3:
         path, idmap, rcpts = args
@@ -83,19 +85,19 @@ def main(argv):
             kind, _, addr = line.rstrip("\n").partition("\t")
             if addr:
                 (to if kind == "To" else cc).append(addr)
-        first, msg, body = split(path)
+        first, msg, eol, rest = split(path)
         lines = []
         for k, v in msg.items():
             if k.lower() in ID_HEADERS:
                 for old, new in ids.items():
                     v = v.replace(old, new)
-            lines.append(f"{k}: {v}\n")
+            lines.append(f"{k}: {v}{eol}")
         if to:
-            lines.append(folded("To", to))
+            lines.append(folded("To", to, eol))
         if cc:
-            lines.append(folded("Cc", cc))
+            lines.append(folded("Cc", cc, eol))
         with open(path + ".new", "wb") as f:
-            f.write(first + raw("".join(lines)) + body)
+            f.write(first + raw("".join(lines)) + rest)
         os.replace(path + ".new", path)
         return 0
     print(__doc__.strip(), file=sys.stderr)
