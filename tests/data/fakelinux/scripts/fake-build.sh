@@ -5,10 +5,6 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=${O:-$src}
 xe=drivers/gpu/drm/xe
 
-# marks KIND FILE: "LINE<TAB>TEXT" for each "fake: KIND TEXT" in FILE.
-marks() {
-	awk -v k="fake: $1" '{ i = index($0, k); if (!i) next; t = substr($0, i + length(k) + 1); sub(/ *\*\/.*$/, "", t); print FNR "\t" t }' "$2"
-}
 
 compile() {
 	local f rel n msg rc=0
@@ -17,11 +13,11 @@ compile() {
 		echo "  CC      ${rel%.c}.o"
 		while IFS=$'\t' read -r n msg; do
 			echo "$f:$n:5: warning: $msg [-Wfake]" >&2
-		done < <(marks warning "$f")
+		done < <(fake-marks warning "$f")
 		while IFS=$'\t' read -r n msg; do
 			echo "$f:$n:5: error: $msg" >&2
 			rc=1
-		done < <(marks error "$f")
+		done < <(fake-marks error "$f")
 		if [[ ${C:-} == 1 ]]; then
 			echo "  CHECK   $rel"
 			"$CHECK" "$f"
