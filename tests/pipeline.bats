@@ -87,6 +87,18 @@ stages() {
 	done
 }
 
+@test "a patch that does not apply fails apply, says why once, and leaves the tree at the patch before" {
+	fake_series one two
+	# Patch 2 is patch 1 again: its hunk is there already.
+	cp "$S/0001-fake-1.patch" "$S/0002-fake-2.patch"
+	check
+	[ "$status" -eq 1 ]
+	[ "$(stages 02)" = "apply=fail" ]
+	[ "$(grep -c 'does not apply' <<<"$output")" -eq 1 ]
+	[ "$(grep -c '^--- rejected hunks of 0002-fake-2.patch' <<<"$output")" -eq 1 ]
+	[ "$(cd "$XE_STACK_CACHE/ci/linux" && QUILTRC=$REPO/scripts/pipeline/quiltrc quilt top)" = 0001-fake-1.patch ]
+}
+
 @test "a boot that never ends fails on the timeout" {
 	fake_series "fake: boot-hang"
 	start=$SECONDS
@@ -131,6 +143,16 @@ stages() {
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01 02" ] || { cat "$OUT/results.tsv"; false; }
 	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 9 ]
+	# Patch 1 changes: every patch after it is checked again too.
+	sed -i 's/Change 1\./Change 1, reworded./' "$S/0001-fake-1.patch"
+	check
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00" ]
+	# Patch 2 dropped: patch 3, now second, is not what was checked after 2.
+	sed -i '/0002-fake-2.patch/d' "$S/series"
+	check
+	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01" ]
+	sed -i '1a 0002-fake-2.patch' "$S/series"
 	# --no-cache runs everything.
 	check --no-cache
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
@@ -142,7 +164,7 @@ stages() {
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01" ]
 }
 
-@test "the results cache: a change under scripts/pipeline or scripts/lib checks everything again, one elsewhere or an editor's file nothing" {
+@test "the results cache: a change under scripts/pipeline, scripts/lib or the configs checks everything again, one elsewhere or an editor's file nothing" {
 	# A copy of the project, whose scripts can be edited.
 	r=$BATS_TEST_TMPDIR/repo
 	mkdir -p "$r"
@@ -154,8 +176,14 @@ stages() {
 	echo '# edited' >>"$r/scripts/triage/bisect-series.sh"
 	echo '# a backup' >"$r/scripts/pipeline/warnings.awk~"
 	echo '# a swap file' >"$r/scripts/lib/.lib.sh.swp"
+	echo '# a backup' >"$r/config-fragments/xe.config~"
+	echo '# a swap file' >"$r/kunit-configs/.xe.kunitconfig.swp"
 	rcheck
 	[[ $output == *"every patch is cached"* ]]
+	echo '# edited' >>"$r/kunit-configs/xe.kunitconfig"
+	rcheck
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
 	echo '# edited' >>"$r/scripts/pipeline/warnings.awk"
 	rcheck
 	[ "$status" -eq 0 ]

@@ -73,6 +73,30 @@ LOG
 	done
 }
 
+@test "check-series planning: the first index checked and the reference, from the cache, --from and --only" {
+	# shellcheck source=../scripts/pipeline/lib/plan.sh
+	. "$REPO/scripts/pipeline/lib/plan.sh"
+	# patches cached --from --only -> first ref
+	while read -r n cached from only want wref; do
+		[[ $from == - ]] && from=
+		[[ $only == - ]] && only=
+		got=$(plan_run "$n" "$cached" "$from" "$only")
+		[ "$got" = "$want $wref" ] || { echo "plan_run $n $cached '$from' '$only': $got, not $want $wref"; false; }
+	done <<-'PLAN'
+	3 0 - - 0 0
+	3 2 - - 2 0
+	3 4 - - 4 0
+	3 4 2 - 2 0
+	3 1 3 - 1 0
+	3 0 3 3 3 2
+	3 2 3 3 3 2
+	3 3 3 3 3 0
+	3 4 3 3 3 0
+	3 0 1 1 0 0
+	3 4 1 1 1 0
+	PLAN
+}
+
 # kunit_json FILE SUITE:CASE:STATUS...: a result file as kunit.py writes it.
 kunit_json() {
 	local f=$1

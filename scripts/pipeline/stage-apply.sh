@@ -14,9 +14,14 @@ set -euo pipefail
 [[ -d $2 ]] || die usage "no folder $2"
 [[ -d $3 ]] || die usage "no tree $3"
 log=$(cd "$2" && pwd)/$1-apply.log
-# Everything goes to the log; why it failed goes to stderr too (fd 3).
+# Everything goes to the log; on a failure, the rejected hunks (at most 40
+# lines) and why go to stderr too (fd 3), once.
 exec 3>&2 >"$log" 2>&1
-trap 'rc=$?; ((rc == 0)) || tail -n 1 "$log" >&3' EXIT
+# shellcheck disable=SC2317 # called by the trap
+failed() {
+	{ sed -n '/^--- rejected hunks/,$p' "$log" | sed '$d' | head -n 40; tail -n 1 "$log"; } >&3
+}
+trap 'rc=$?; ((rc == 0)) || failed' EXIT
 export QUILTRC="$REPO_DIR/scripts/pipeline/quiltrc"
 cd "$3"
 next=$(quilt next) || die apply "no patch left to apply in $3"
