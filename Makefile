@@ -13,12 +13,12 @@ export QUILTRC := $(CURDIR)/scripts/pipeline/quiltrc
 # The fast tier needs no kernel, no root and no network; the kernel tier
 # builds and boots the pinned kernel.
 FAST_TESTS := tests/tools.bats tests/pipeline.bats tests/safety.bats tests/recovery.bats
-TESTS := $(FAST_TESTS) tests/deps.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
+KERNEL_TESTS := tests/deps.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
 	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
 	tests/bisect.bats tests/mutate.bats tests/ci.bats tests/deb.bats \
 	tests/export.bats
 
-.PHONY: help deps check-tools fetch tree check check-mail pipeline bisect mutate figures export mail import maintainers deb-config deb ci-lint bench check-fast test lint clean
+.PHONY: help deps check-tools fetch tree check check-mail pipeline bisect mutate figures export mail import maintainers deb-config deb ci-lint bench check-fast check-kernel test lint clean
 
 help: ## List the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -56,8 +56,12 @@ bench: ## Time the pipeline cold and warm (out/bench/summary.txt)
 check-fast: ## The project's fast tests: lint and the tools on canned inputs (no kernel, no root; seconds)
 	bats --timing $(ARGS) $(FAST_TESTS)
 
+check-kernel: ## The project's kernel tier: the pinned kernel built, booted, bisected (needs make deps)
+	bats --timing $(ARGS) $(KERNEL_TESTS)
+
 test: deps ## The project's own tests: the fast tier, then the kernel tier (builds, boots)
-	bats --timing $(ARGS) $(TESTS)
+	bats --timing $(ARGS) $(FAST_TESTS)
+	bats --timing $(ARGS) $(KERNEL_TESTS)
 
 export: ## The stack as git branches on the base commit (export repository in the cache)
 	scripts/mail/export-series.sh --branch-only $(ARGS)

@@ -267,4 +267,10 @@ stages() {
 	[ "$status" -eq 1 ]
 	[[ $output == *"kunit-configs/xe.kunitconfig lacks what $KERNEL_DIR/drivers/gpu/drm/xe/.kunitconfig asks for: CONFIG_DRM_XE_NEW_THING=y"* ]]
 	grep -q 'CONFIG_DRM_XE_NEW_THING=y' "$OUT/01-kunit-builtin.log"
+	# An option it turns off counts too.
+	sed -i '$d' "$KERNEL_DIR/drivers/gpu/drm/xe/.kunitconfig"
+	echo '# CONFIG_DRM_XE_OLD_THING is not set' >>"$KERNEL_DIR/drivers/gpu/drm/xe/.kunitconfig"
+	run "$s" 02 "$OUT" "$KERNEL_DIR" "$BATS_TEST_TMPDIR/kb" "$BATS_TEST_TMPDIR/d"
+	[ "$status" -eq 1 ]
+	[[ $output == *"asks for: # CONFIG_DRM_XE_OLD_THING is not set"* ]]
 }

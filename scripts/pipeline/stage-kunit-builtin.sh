@@ -52,11 +52,11 @@ tree=$(cd "$1" && pwd) build=$2 d=$3
 # kunit-configs/xe.kunitconfig is a copy of the pinned xe's own with more:
 # a tree (a patch, or KERNEL_DIR) whose xe asks for what it lacks is said
 # so, rather than run with less.
-missing=$(grep '^CONFIG_' "$tree/drivers/gpu/drm/xe/.kunitconfig" |
+missing=$(grep -E '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set)' "$tree/drivers/gpu/drm/xe/.kunitconfig" |
 	grep -vxF -f "$REPO_DIR/kunit-configs/xe.kunitconfig" || true)
 if [[ -n $missing ]]; then
 	printf 'kunit-builtin: kunit-configs/xe.kunitconfig lacks what %s asks for: %s\n' \
-		"$tree/drivers/gpu/drm/xe/.kunitconfig" "$(xargs <<<"$missing")" >"$logs/$idx-kunit-builtin.log"
+		"$tree/drivers/gpu/drm/xe/.kunitconfig" "$(paste -sd';' <<<"$missing" | sed 's/;/; /g')" >"$logs/$idx-kunit-builtin.log"
 	cat "$logs/$idx-kunit-builtin.log" >&2
 	exit 1
 fi
