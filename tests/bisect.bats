@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# Bisecting the series: the first patch at which a check fails, found by
-# binary search with few checks.
+# Bisecting the series on the real tree: the first patch at which a check
+# fails, found by binary search with few checks. The search itself (stages,
+# refusals, untestable patches) is tested on the fake tree (pipeline.bats).
 
 load helpers
 
@@ -31,42 +32,6 @@ log2up() {
 	n=$(series_patches | wc -l)
 	checks=$(sed -n 's/^checks: \([0-9]*\) .*/\1/p' "$RUNS/bisect-cmd/result.txt")
 	[ "$checks" -le $((2 + $(log2up "$n"))) ]
-}
-
-@test "a check that already fails on the base is refused" {
-	fresh_run bisect-base
-	run "$REPO/scripts/triage/bisect-series.sh" --out "$RUNS/bisect-base" -- false
-	[ "$status" -eq 1 ]
-	[[ $output == *"fails on the base already"* ]]
-}
-
-@test "a check that passes with the whole series is refused" {
-	fresh_run bisect-none
-	run "$REPO/scripts/triage/bisect-series.sh" --out "$RUNS/bisect-none" -- true
-	[ "$status" -eq 1 ]
-	[[ $output == *"nothing to bisect"* ]]
-}
-
-@test "patches that cannot be tested are stepped over" {
-	# 125 (untestable) at every patch but the last: the answer is a range.
-	fresh_run bisect-skip
-	n=$(series_patches | wc -l)
-	run "$REPO/scripts/triage/bisect-series.sh" --out "$RUNS/bisect-skip" -- \
-		sh -c "case \$XE_STACK_PATCH in 0) exit 0 ;; $n) exit 1 ;; *) exit 125 ;; esac"
-	[ "$status" -eq 1 ]
-	grep -q '^first bad patch: one of 1\.\.' "$RUNS/bisect-skip/result.txt"
-}
-
-@test "the kunit-builtin stage names the patch that drops a built-in suite" {
-	fresh_run bisect-kunit-builtin
-	run "$REPO/scripts/triage/bisect-series.sh" --stage kunit-builtin \
-		--series "$FIXTURES/builtin-suite-gone/series" --patches "$FIXTURES/builtin-suite-gone" \
-		--out "$RUNS/bisect-kunit-builtin"
-	printf '%s\n' "$output"
-	[ "$status" -eq 0 ]
-	grep -q '^first bad patch: 01 drm-xe-guc-Stop-including-the-built-in-guc_buf-suite.patch$' \
-		"$RUNS/bisect-kunit-builtin/result.txt"
-	grep -q 'REGRESSION suite guc_buf: disappeared' "$RUNS/bisect-kunit-builtin/01/01-kunit-builtin.log"
 }
 
 @test "the build stage names the fixture's seeded build break" {

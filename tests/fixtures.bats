@@ -36,20 +36,6 @@ setup_file() {
 	grep -q 'ERROR: code indent should use tabs' "$RUNS/checkpatch-error/logs/01-checkpatch.log"
 }
 
-@test "a patch that does not apply stops cleanly, shows the reject, restores the tree" {
-	check_fixture no-apply xe-nosvm --no-boot
-	[ "$status" -eq 1 ]
-	[ "$(first_failure no-apply)" = "02 apply" ]
-	[[ $output == *"rejected hunks"* ]]
-	[[ $output == *"ops_that_is_not_there"* ]]
-	tree=$CACHE/ci/linux
-	# Patch 1 stays applied, nothing of patch 2 is left behind.
-	[ "$(cd "$tree" && QUILTRC=$REPO/scripts/pipeline/quiltrc quilt top)" = \
-		"$(head -n1 "$FIXTURES/no-apply/series")" ]
-	[ -z "$(find "$tree/drivers/gpu/drm/xe" -name '*.rej' -o -name '*.orig')" ]
-	grep -q '^	rfence->ops = ops;$' "$tree/drivers/gpu/drm/xe/xe_range_fence.c"
-}
-
 @test "a patch that adds a sparse warning fails sparse at that patch" {
 	check_fixture sparse-warning xe-svm-debug --no-boot
 	[ "$status" -eq 1 ]
@@ -94,56 +80,17 @@ setup_file() {
 	grep -q '"guc_buf"' "$RUNS/builtin-suite-gone/kunit-builtin/00/kunit.json"
 }
 
-@test "a guest that hangs is failed by the timeout, not waited on" {
-	start=$SECONDS
-	XE_STACK_BOOT_TIMEOUT=120 check_fixture boot-hang xe-svm-debug --no-kunit-builtin
-	[ "$status" -eq 1 ]
-	[ "$(first_failure boot-hang)" = "01 kunit" ] || [ "$(first_failure boot-hang)" = "01 boot" ]
-	[ "$(cell boot-hang 01 boot)" = fail ]
-	grep -q 'XE-STACK: FAIL guest killed after 120s' "$RUNS/boot-hang/boot/01/console.log"
-	[ $((SECONDS - start)) -lt 900 ]
-}
-
-@test "a warm re-run after editing only the last patch re-checks only that patch" {
+@test "a re-run of an unchanged series is answered from the cache, in seconds" {
+	# The clean fixture ran above: a copy of it has the same cache keys.
 	dir=$BATS_TEST_TMPDIR/clean
 	cp -r "$FIXTURES/clean" "$dir"
 	FIXTURE_DIR=$dir check_fixture clean-warm
 	[ "$status" -eq 0 ]
-	# Nothing changed: everything from the cache, in seconds.
 	start=$SECONDS
 	FIXTURE_DIR=$dir check_fixture clean-warm
 	[ "$status" -eq 0 ]
 	[ $((SECONDS - start)) -le 30 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 != "cached"' "$RUNS/clean-warm/results.tsv" | wc -l)" -eq 0 ]
-	# Edit the last patch: only it is checked again. The edit is new on
-	# every run, so a result cached by an earlier run cannot answer it.
-	last=$(tail -n1 "$dir/series")
-	nonce=$(date +%s%N)-$$
-	sed -i "s/^Spell out \"and\" instead of \"+\" in the parameter description\./& (revision $nonce)/" "$dir/$last"
-	grep -q "(revision $nonce)" "$dir/$last"
-	FIXTURE_DIR=$dir check_fixture clean-warm
-	[ "$status" -eq 0 ]
-	run awk -F'\t' 'NR > 1 && $7 != "cached" { print $1 }' "$RUNS/clean-warm/results.tsv"
-	[ "$(sort -u <<<"$output")" = 03 ]
 	grep -q '(cached)' "$RUNS/clean-warm/report.md"
 }
 
-@test "--only N checks patch N alone against the tree at N-1, without a cache" {
-	FIXTURE_DIR=$FIXTURES/clean check_fixture clean-only xe-nosvm --only 3 --no-cache --no-kunit-builtin
-	[ "$status" -eq 0 ]
-	grep -q '^00	reference (patches 1-2 applied)	build:xe-nosvm	pass' "$RUNS/clean-only/results.tsv"
-	[ "$(cell clean-only 03 checkpatch)" = pass ]
-	[ "$(cell clean-only 03 build:xe-nosvm)" = pass ]
-	[ "$(cell clean-only 03 boot)" = pass ]
-	[ -z "$(cell clean-only 01 apply)" ]
-	grep -q '<testcase' "$RUNS/clean-only/junit.xml"
-}
-
-@test "--only N fails patch N, and a reference that does not build is an error" {
-	FIXTURE_DIR=$FIXTURES/build-break check_fixture build-break-only xe-nosvm --only 2 --no-cache --no-boot
-	[ "$status" -eq 1 ]
-	[ "$(first_failure build-break-only)" = "02 build:xe-nosvm" ]
-	FIXTURE_DIR=$FIXTURES/build-break check_fixture build-break-ref xe-nosvm --only 3 --no-cache --no-boot
-	[ "$status" -eq 1 ]
-	[[ $output == *"the reference (patches 1-2 applied) does not build in xe-nosvm"* ]]
-}

@@ -210,6 +210,12 @@ stages() {
 	check --only 2 --no-cache
 	[ "$status" -eq 1 ]
 	[[ $(stages 02) == *"build:xe-svm-debug=fail"* ]]
+	# A reference that does not build is an error, not a verdict on 3.
+	fake_series one "fake: error e" three
+	check --only 3 --no-cache
+	[ "$status" -eq 1 ]
+	[[ $output == *"the reference (patches 1-2 applied) does not build in xe-svm-debug"* ]]
+	[ -z "$(stages 03)" ]
 	check --from 4
 	[ "$status" -eq 2 ]
 	[[ $output == *"--from/--only: no patch '4'"* ]]
@@ -238,6 +244,29 @@ stages() {
 	grep -qx 'first bad patch: 06 0006-fake-6.patch' "$OUT/result.txt"
 	checks=$(sed -n 's/^checks: \([0-9]*\) .*/\1/p' "$OUT/result.txt")
 	[ "$checks" -le 5 ]
+}
+
+@test "bisect: a command or the kunit-builtin stage; a check bad on the base or good at the top refused; untestable patches stepped over" {
+	fake_series one two "fake: builtin-fail builtin_one" four five
+	b() { run "$REPO/scripts/triage/bisect-series.sh" --series "$S/series" --patches "$S" --out "$OUT" "$@"; }
+	b --stage kunit-builtin
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	grep -qx 'first bad patch: 03 0003-fake-3.patch' "$OUT/result.txt"
+	grep -q 'REGRESSION' "$OUT/03/03-kunit-builtin.log"
+	b -- sh -c '! grep -q "builtin-fail" drivers/gpu/drm/xe/xe_fake.c'
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	grep -qx 'first bad patch: 03 0003-fake-3.patch' "$OUT/result.txt"
+	b -- false
+	[ "$status" -eq 1 ]
+	[[ $output == *"fails on the base already"* ]]
+	b -- true
+	[ "$status" -eq 1 ]
+	[[ $output == *"nothing to bisect"* ]]
+	# 125 (untestable) at every patch but the last: the answer is a range.
+	# shellcheck disable=SC2016 # $XE_STACK_PATCH is the check's, not this shell's
+	b -- sh -c 'case $XE_STACK_PATCH in 0) exit 0 ;; 5) exit 1 ;; *) exit 125 ;; esac'
+	[ "$status" -eq 1 ]
+	grep -qx 'first bad patch: one of 1\.\.5.*' "$OUT/result.txt" || { cat "$OUT/result.txt"; false; }
 }
 
 @test "check-mail-series: each mail series alone on the base, its new warning named" {
