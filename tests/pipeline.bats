@@ -96,7 +96,9 @@ stages() {
 	[ "$(stages 02)" = "apply=fail" ]
 	[ "$(grep -c 'does not apply' <<<"$output")" -eq 1 ]
 	[ "$(grep -c '^--- rejected hunks of 0002-fake-2.patch' <<<"$output")" -eq 1 ]
+	[[ $output == *"=== drivers/gpu/drm/xe/xe_fake.c.rej"* ]]
 	[ "$(cd "$XE_STACK_CACHE/ci/linux" && QUILTRC=$REPO/scripts/pipeline/quiltrc quilt top)" = 0001-fake-1.patch ]
+	[ -z "$(find "$XE_STACK_CACHE/ci/linux" -name '*.rej' -o -name '*.orig')" ]
 }
 
 @test "a boot that never ends fails on the timeout" {

@@ -171,7 +171,8 @@ for ((n = first; n <= last; n++)); do
 	patch=${entries[n - 1]}
 	printf '[%s/%s] %s\n' "$n" "${#entries[@]}" "$patch" >&2
 	[[ -f $patches/$patch ]] || die apply "patch $idx: $patch is in the series but not in $patches"
-	patch_stages "$idx" "$patch" "$patches/$patch" || break
+	patch_stages "$idx" "$patch" "$patches/$patch"
+	((applied)) || break
 	((failed)) || save_state "$idx"
 	if ((failed && !keep_going)); then
 		log "stopping after the first failing patch ($patch); --keep-going checks the rest"

@@ -174,25 +174,28 @@ apply_unchecked() {
 	mkdir -p "$out/logs/applied"
 	for ((k = $1; k <= $2; k++)); do
 		idx=$(printf '%02d' "$k")
-		"$REPO_DIR/scripts/pipeline/stage-apply.sh" "$idx" "$out/logs/applied" "$tree" 2>/dev/null ||
-			die apply "patch $k (${entries[k - 1]}) does not apply: see $out/logs/applied/$idx-apply.log"
+		"$REPO_DIR/scripts/pipeline/stage-apply.sh" "$idx" "$out/logs/applied" "$tree" ||
+			die apply "patch $k (${entries[k - 1]}) no longer applies: see $out/logs/applied/$idx-apply.log"
 	done
 }
 
 # patch_stages INDEX PATCH FILE: every stage of one patch, in order: apply,
 # checkpatch, build (and sparse) in each config, kernel-doc, kunit and
-# boot, kunit-builtin. Returns 1 if the patch does not apply: nothing else
-# can run then.
+# boot, kunit-builtin. Sets applied=0 if the patch does not apply: nothing
+# else can run then. It always returns 0, so that its callers never run it
+# where bash ignores set -e (left of || or in an if).
 patch_stages() {
 	local idx=$1 patch=$2 file=$3 t0 rc cfg touched
+	applied=0
 	mapfile -t touched < <(grep -E '^\+\+\+ b/' "$file" | sed 's|^+++ b/||; s|\t.*||')
 	"$REPO_DIR/scripts/pipeline/stage-kerneldoc.sh" "$idx-before" "$out/state" "$tree" "${touched[@]}"
 
 	t0=$SECONDS
 	if ! "$REPO_DIR/scripts/pipeline/stage-apply.sh" "$idx" "$out/logs" "$tree"; then
 		record "$idx" "$patch" apply fail $((SECONDS - t0)) "$out/logs/$idx-apply.log"
-		return 1
+		return 0
 	fi
+	applied=1
 	record "$idx" "$patch" apply pass $((SECONDS - t0)) "$out/logs/$idx-apply.log"
 
 	t0=$SECONDS rc=0
