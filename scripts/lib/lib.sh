@@ -127,7 +127,14 @@ read_mail_series() {
 # scripts/lib/ (the workflow scripts elsewhere can change without
 # re-checking the series). An editor's backup or swap file is not one.
 pipeline_files() {
-	(cd "$REPO_DIR" && find scripts/pipeline scripts/lib -type f ! -name '*~' ! -name '.*' \
+	repo_files scripts/pipeline scripts/lib
+}
+
+# repo_files DIR...: the files under the repo's DIRs, sorted, without an
+# editor's backup or swap file or a patch's leftovers (*~, .*, *.orig,
+# *.rej): what keys a cache is what the project holds.
+repo_files() {
+	(cd "$REPO_DIR" && find "$@" -type f ! -name '*~' ! -name '.*' \
 		! -name '*.orig' ! -name '*.rej' | LC_ALL=C sort)
 }
 

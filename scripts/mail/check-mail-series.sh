@@ -108,7 +108,7 @@ cache_key() {
 		cat "${baseline[@]}"
 		cd "$REPO_DIR"
 		{ pipeline_files; echo scripts/mail/check-mail-series.sh; } | xargs cat
-		find config-fragments -type f | LC_ALL=C sort | xargs cat
+		repo_files config-fragments | xargs cat
 		grep . <<<"${mail_with[$1]}${mail_own[$1]}" | while IFS= read -r p; do
 			echo "$p"
 			cat "$patches/$p"

@@ -28,8 +28,8 @@ cache_keys() {
 	keys[0]=$({
 		echo "$base_ident"
 		echo "$tree ${configs[*]} sparse=$sparse_config ${sparse_scope[*]} boot=$boot_config kunit-builtin=$kunit_builtin"
-		{ pipeline_files; cd "$REPO_DIR" && find config-fragments kunit-configs -type f ! -name '*~' ! -name '.*'; } |
-			LC_ALL=C sort | tr '\n' '\0' | (cd "$REPO_DIR" && xargs -0 cat)
+		repo_files scripts/pipeline scripts/lib config-fragments kunit-configs |
+			tr '\n' '\0' | (cd "$REPO_DIR" && xargs -0 cat)
 	} | sha256sum | cut -c1-32)
 	for f in "${entries[@]}"; do
 		k=$((k + 1))
