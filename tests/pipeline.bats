@@ -203,6 +203,12 @@ stages() {
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01 02" ]
 	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 9 ]
+	# --only 2 with 1 cached: 00 and 01 from the cache, 02 checked, no 03.
+	check --only 2
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01" ]
+	[ "$(awk -F'\t' '$1 == "02" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 9 ]
+	[ -z "$(stages 03)" ]
 	# Patch 3 alone: patch 2's warning is in its reference, not new.
 	fake_series one "fake: warning w" three
 	check --only 3 --no-cache
