@@ -203,7 +203,7 @@ stages() {
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01 02" ]
 	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 9 ]
-	# --only 2 with 1 cached: 00 and 01 from the cache, 02 checked, no 03.
+	# --only 2, the whole series cached: 00 and 01 from the cache, 02 checked again, no 03.
 	check --only 2
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01" ]

@@ -119,7 +119,7 @@ for c in "${configs[@]}" "$sparse_config" "$boot_config"; do
 done
 # One run at a time per work tree (they share it and the build dirs).
 open_run "$out" "$tree" $'index\tpatch\tstage\tstatus\tseconds\tlog\tcached'
-failed=0
+failed=0 applied=0
 base_label=base
 
 log "checking ${#entries[@]} patches of $series in: ${configs[*]}"

@@ -8,7 +8,7 @@
 # The run's state they read and write (check-series.sh's globals): out,
 # results, tree, configs, sparse_config, sparse_scope, scope_args,
 # boot_config, kunit_builtin, base_ident, base_label, ref, failed,
-# prev_kunit, prev_kbuiltin, base_splats.
+# prev_kunit, prev_kbuiltin, base_splats, applied.
 
 # status_of EXIT: a stage's status from its exit code (the contract).
 status_of() {
