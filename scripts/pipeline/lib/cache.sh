@@ -24,7 +24,6 @@
 # files (pipeline_files), of the configs and of every patch up to K.
 cache_keys() {
 	local k=0 f
-	keys=()
 	keys[0]=$({
 		echo "$base_ident"
 		echo "$tree ${configs[*]} sparse=$sparse_config ${sparse_scope[*]} boot=$boot_config kunit-builtin=$kunit_builtin"

@@ -4,6 +4,7 @@
 # plan_run PATCHES CACHED FROM ONLY: prints "FIRST REF".
 #   PATCHES  number of patches in the series
 #   CACHED   how many indexes from 0 (the base) on have cached results
+#            (at most PATCHES+1)
 #   FROM     --from N, or empty
 #   ONLY     --only N, or empty (FROM is N then too)
 #   FIRST    the first index checked for real: 0 is the base, PATCHES+1
@@ -13,7 +14,7 @@
 #            that N is compared with; else 0 (the base is the reference,
 #            or the reference's results come from the cache)
 plan_run() {
-	local n=$1 first=$2 from=$3 only=$4 ref=0
+	local first=$2 from=$3 only=$4 ref=0
 	if [[ -n $from ]] && ((first > from)); then
 		first=$from
 	fi
@@ -21,7 +22,5 @@ plan_run() {
 		ref=$((only - 1))
 		first=$only
 	fi
-	((first <= n + 1)) || first=$((n + 1))
 	echo "$first $ref"
 }
-
