@@ -110,6 +110,9 @@ stages() {
 	[ $((SECONDS - start)) -lt 30 ]
 	[[ " $(stages 01) " == *" boot=fail "* ]]
 	grep -q 'XE-STACK: FAIL guest killed after 5s' "$OUT/boot/01/console.log"
+	# kunit.py ran while the guest hung: the qemu stages run side by side.
+	[ "$(stages 01 | grep -o 'kunit-builtin=[a-z]*')" = kunit-builtin=pass ]
+	[ "$OUT/boot/01/console.log" -nt "$OUT/kunit-builtin/01/kunit.json" ]
 }
 
 @test "the first failing patch stops the run; --keep-going checks the rest" {

@@ -54,53 +54,75 @@ build_stage() {
 	record "$idx" "$patch" sparse "$sstatus" 0 "$out/logs/$idx-sparse.log"
 }
 
-# boot_stage INDEX PATCH: boot the boot config's kernel in qemu (the boot
-# stage), then judge its KUnit results against the previous patch's (the
-# kunit stage) and its splats against the base's (index 00, whose results
-# become the reference).
-boot_stage() {
-	local idx=$1 patch=$2 d=$out/boot/$1 t0=$SECONDS st=pass kst=pass
-	local build=$CACHE_DIR/build/$boot_config opts=()
-	[[ $boot_config != none ]] || return 0
-	if [[ $(awk -F'\t' -v i="$idx" -v s="build:$boot_config" '$1 == i && $3 == s { print $4 }' "$results") != pass ]]; then
-		record "$idx" "$patch" kunit skip 0 ""
-		record "$idx" "$patch" boot skip 0 ""
-		return 0
-	fi
-	printf '[%s] %s: boot %s ...\n' "$idx" "$patch" "$boot_config" >&2
-	# The base's splats are the reference (7.3's own KUnit suites warn on
-	# purpose); from patch 1 on, only more of them fail.
-	if [[ $idx == 00 ]]; then
-		opts=(--record)
-	elif [[ -n $base_splats ]]; then
-		opts=(--splats-ref "$base_splats")
-	fi
-	"$REPO_DIR/scripts/pipeline/stage-boot.sh" "${opts[@]}" "$idx" "$out/logs" "$build" "$d" || st=fail
-	local secs=$((SECONDS - t0))
-	"$REPO_DIR/scripts/pipeline/stage-kunit.sh" ${prev_kunit:+--prev-kunit "$prev_kunit"} \
-		"$idx" "$out/logs" "$tree" "$d" || kst=fail
-	[[ $kst == fail ]] || prev_kunit=$d/kunit.json
-	record "$idx" "$patch" kunit "$kst" 0 "$out/logs/$idx-kunit.log"
-	printf '  boot: %s\n' "$(cat "$d/accel" 2>/dev/null)" >&2
-	record "$idx" "$patch" boot "$st" "$secs" "$out/logs/$idx-boot.log"
-	if [[ $idx == 00 ]]; then
-		[[ $st == pass ]] || die baseline "the $base_label does not boot cleanly: see $out/logs/00-boot.log"
-		base_splats=$d/splats
-	fi
+# timed FILE COMMAND...: run COMMAND; FILE gets its wall time in seconds.
+timed() {
+	local f=$1 t0=$SECONDS rc=0
+	shift
+	"$@" || rc=$?
+	echo $((SECONDS - t0)) >"$f"
+	return "$rc"
 }
 
-# kunit_builtin_stage INDEX PATCH: every xe suite built in, run by the
-# tree's kunit.py in its own build dir, judged against the previous
-# patch's results (a test or a suite that is gone fails too).
-kunit_builtin_stage() {
-	local idx=$1 patch=$2 d=$out/kunit-builtin/$1 t0=$SECONDS st=pass
-	((kunit_builtin)) || return 0
-	printf '[%s] %s: kunit-builtin (kunit.py) ...\n' "$idx" "$patch" >&2
-	"$REPO_DIR/scripts/pipeline/stage-kunit-builtin.sh" ${prev_kbuiltin:+--prev-kunit "$prev_kbuiltin"} \
-		"$idx" "$out/logs" "$tree" "$CACHE_DIR/build/kunit-builtin" "$d" || st=fail
-	[[ $st == fail ]] || prev_kbuiltin=$d/kunit.json
-	record "$idx" "$patch" kunit-builtin "$st" $((SECONDS - t0)) "$out/logs/$idx-kunit-builtin.log"
-	[[ $idx != 00 || $st == pass ]] || die baseline "kunit-builtin fails on the $base_label: see $out/logs/$idx-kunit-builtin.log"
+# qemu_stages INDEX PATCH: the stages that run qemu, side by side. One
+# boots the boot config's kernel (the boot stage) and judges the KUnit
+# results on its console (the kunit stage); the other runs the built-in
+# suites with the tree's kunit.py (the kunit-builtin stage). Under TCG
+# each keeps about one core busy, and they share no file: the boot reads
+# the boot config's build dir, kunit.py builds in its own. Their verdicts
+# are recorded when both are done, in that order. KUnit results are
+# judged against the previous patch's; splats against the base's (index
+# 00, whose results become the reference).
+qemu_stages() {
+	local idx=$1 patch=$2 bd=$out/boot/$1 kd=$out/kunit-builtin/$1
+	local boot=0 bpid kpid st=pass kst=pass kbst=pass opts=()
+	if [[ $boot_config != none ]]; then
+		if [[ $(awk -F'\t' -v i="$idx" -v s="build:$boot_config" '$1 == i && $3 == s { print $4 }' "$results") == pass ]]; then
+			boot=1
+		else
+			record "$idx" "$patch" kunit skip 0 ""
+			record "$idx" "$patch" boot skip 0 ""
+		fi
+	fi
+	if ((boot)); then
+		printf '[%s] %s: boot %s ...\n' "$idx" "$patch" "$boot_config" >&2
+		# The base's splats are the reference (7.3's own KUnit suites warn
+		# on purpose); from patch 1 on, only more of them fail.
+		if [[ $idx == 00 ]]; then
+			opts=(--record)
+		elif [[ -n $base_splats ]]; then
+			opts=(--splats-ref "$base_splats")
+		fi
+		timed "$out/state/$idx-boot.secs" "$REPO_DIR/scripts/pipeline/stage-boot.sh" "${opts[@]}" \
+			"$idx" "$out/logs" "$CACHE_DIR/build/$boot_config" "$bd" &
+		bpid=$!
+	fi
+	if ((kunit_builtin)); then
+		printf '[%s] %s: kunit-builtin (kunit.py) ...\n' "$idx" "$patch" >&2
+		timed "$out/state/$idx-kunit-builtin.secs" "$REPO_DIR/scripts/pipeline/stage-kunit-builtin.sh" \
+			${prev_kbuiltin:+--prev-kunit "$prev_kbuiltin"} \
+			"$idx" "$out/logs" "$tree" "$CACHE_DIR/build/kunit-builtin" "$kd" &
+		kpid=$!
+	fi
+	((!boot)) || wait "$bpid" || st=fail
+	((!kunit_builtin)) || wait "$kpid" || kbst=fail
+
+	if ((boot)); then
+		"$REPO_DIR/scripts/pipeline/stage-kunit.sh" ${prev_kunit:+--prev-kunit "$prev_kunit"} \
+			"$idx" "$out/logs" "$tree" "$bd" || kst=fail
+		[[ $kst == fail ]] || prev_kunit=$bd/kunit.json
+		record "$idx" "$patch" kunit "$kst" 0 "$out/logs/$idx-kunit.log"
+		printf '  boot: %s\n' "$(cat "$bd/accel" 2>/dev/null)" >&2
+		record "$idx" "$patch" boot "$st" "$(cat "$out/state/$idx-boot.secs")" "$out/logs/$idx-boot.log"
+	fi
+	if ((kunit_builtin)); then
+		[[ $kbst == fail ]] || prev_kbuiltin=$kd/kunit.json
+		record "$idx" "$patch" kunit-builtin "$kbst" "$(cat "$out/state/$idx-kunit-builtin.secs")" \
+			"$out/logs/$idx-kunit-builtin.log"
+	fi
+	[[ $idx == 00 ]] || return 0
+	[[ $st == pass ]] || die baseline "the $base_label does not boot cleanly: see $out/logs/00-boot.log"
+	((!boot)) || base_splats=$bd/splats
+	[[ $kbst == pass ]] || die baseline "kunit-builtin fails on the $base_label: see $out/logs/00-kunit-builtin.log"
 }
 
 # sparse_scan CONFIG: sparse over the whole sparse scope of the base tree
@@ -163,8 +185,7 @@ reference_stages() {
 	for cfg in "${configs[@]}"; do
 		baseline "$cfg"
 	done
-	boot_stage 00 "$base_label"
-	kunit_builtin_stage 00 "$base_label"
+	qemu_stages 00 "$base_label"
 }
 
 # apply_unchecked FROM TO: apply patches FROM..TO without checking them
@@ -180,10 +201,10 @@ apply_unchecked() {
 }
 
 # patch_stages INDEX PATCH FILE: every stage of one patch, in order: apply,
-# checkpatch, build (and sparse) in each config, kernel-doc, kunit and
-# boot, kunit-builtin. Sets applied=0 if the patch does not apply: nothing
-# else can run then. It always returns 0, so that its callers never run it
-# where bash ignores set -e (left of || or in an if).
+# checkpatch, build (and sparse) in each config, kernel-doc, then the qemu
+# stages (kunit and boot, kunit-builtin). Sets applied=0 if the patch does
+# not apply: nothing else can run then. It always returns 0, so that its
+# callers never run it where bash ignores set -e (left of || or in an if).
 patch_stages() {
 	local idx=$1 patch=$2 file=$3 t0 rc cfg touched
 	applied=0
@@ -211,6 +232,5 @@ patch_stages() {
 		"$idx" "$out/logs" "$tree" "${touched[@]}" || rc=$?
 	record "$idx" "$patch" kernel-doc "$(status_of "$rc")" $((SECONDS - t0)) "$out/logs/$idx-kernel-doc.log"
 
-	boot_stage "$idx" "$patch"
-	kunit_builtin_stage "$idx" "$patch"
+	qemu_stages "$idx" "$patch"
 }
