@@ -63,6 +63,7 @@ nodejs|node (gitlab-ci-local)|node -e 'process.exit(0)'
 npm|npm|npm --version
 shellcheck|shellcheck (tests)|printf '#!/bin/sh\necho t\n' >t.sh && shellcheck t.sh
 bats|bats (tests)|bats --version
+parallel|GNU parallel (bats --jobs: the fast tests side by side)|parallel --version | grep -q '^GNU parallel'
 pyflakes3|pyflakes3 (make lint)|printf 'import os\n' >t.py && ! pyflakes3 t.py >/dev/null
 debootstrap|debootstrap (tests)|debootstrap --version
 python3-aiosmtpd|aiosmtpd (tests, with Debian's python3)|/usr/bin/python3 -c 'import aiosmtpd.controller, aiosmtpd.smtp'

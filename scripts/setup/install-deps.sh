@@ -17,7 +17,7 @@ PACKAGES=(
 	bc bison flex cpio kmod rsync xz-utils zstd curl git make gcc
 	libelf-dev libssl-dev dwarves python3 perl dpkg-dev
 	quilt ccache patchutils qemu-system-x86 busybox-static
-	shellcheck bats pyflakes3 b4 python3-yaml
+	shellcheck bats parallel pyflakes3 b4 python3-yaml
 	debhelper openssl libdw-dev lsb-release git-email
 	# Debian's git-email only recommends the Perl modules git send-email
 	# loads at run time: addresses (Mail::Address, Email::Valid), SMTP
