@@ -8,17 +8,6 @@ setup_file() {
 	mkdir -p "$RUNS"
 }
 
-@test "a clean 3-patch series passes every stage in every config" {
-	check_fixture clean
-	[ "$status" -eq 0 ]
-	for i in 01 02 03; do
-		for s in apply checkpatch build:xe-svm-debug build:xe-nosvm sparse kernel-doc kunit boot kunit-builtin; do
-			[ "$(cell clean "$i" "$s")" = pass ] || { echo "$i $s: $(cell clean "$i" "$s")"; false; }
-		done
-	done
-	grep -q 'Patch_applied' "$RUNS/clean/report.md"
-}
-
 @test "a patch that breaks the build fails at patch 2, build stage, with the compiler error" {
 	check_fixture build-break xe-nosvm --no-boot
 	[ "$status" -eq 1 ]
@@ -79,18 +68,3 @@ setup_file() {
 	# The suite ran on the base, built in (xe_test.ko does not hold it).
 	grep -q '"guc_buf"' "$RUNS/builtin-suite-gone/kunit-builtin/00/kunit.json"
 }
-
-@test "a re-run of an unchanged series is answered from the cache, in seconds" {
-	# The clean fixture ran above: a copy of it has the same cache keys.
-	dir=$BATS_TEST_TMPDIR/clean
-	cp -r "$FIXTURES/clean" "$dir"
-	FIXTURE_DIR=$dir check_fixture clean-warm
-	[ "$status" -eq 0 ]
-	start=$SECONDS
-	FIXTURE_DIR=$dir check_fixture clean-warm
-	[ "$status" -eq 0 ]
-	[ $((SECONDS - start)) -le 30 ]
-	[ "$(awk -F'\t' 'NR > 1 && $7 != "cached"' "$RUNS/clean-warm/results.tsv" | wc -l)" -eq 0 ]
-	grep -q '(cached)' "$RUNS/clean-warm/report.md"
-}
-

@@ -14,8 +14,28 @@ load helpers
 	# the files the series adds is not one: stage-checkpatch.sh ignores it
 	# on purpose (xe's F: entry covers them).
 	run ! grep -qP '\t(fail|warn)\t' "$RUNS/stack/results.tsv"
-	[ "$(grep -c '	apply	pass	' "$RUNS/stack/results.tsv")" -eq \
-		"$(series_patches | wc -l)" ]
+	# And no stage was left out: each ran and passed on every patch.
+	stages=(apply checkpatch sparse kernel-doc kunit boot kunit-builtin)
+	for c in $(stack_info configs pipeline); do stages+=("build:$c"); done
+	n=$(series_patches | wc -l)
+	for ((i = 1; i <= n; i++)); do
+		for s in "${stages[@]}"; do
+			[ "$(cell stack "$(printf %02d "$i")" "$s")" = pass ] || { echo "patch $i: $s"; false; }
+		done
+	done
+	grep -q 'Patch_applied' "$RUNS/stack/report.md"
+}
+
+@test "a re-run of the unchanged stack is answered from the cache, in seconds" {
+	fresh_run stack-warm
+	start=$SECONDS
+	run "$REPO/scripts/pipeline/check-series.sh" --out "$RUNS/stack-warm"
+	[ "$status" -eq 0 ]
+	[ $((SECONDS - start)) -le 30 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 != "cached"' "$RUNS/stack-warm/results.tsv" | wc -l)" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1' "$RUNS/stack-warm/results.tsv" | wc -l)" -eq \
+		"$(awk -F'\t' 'NR > 1' "$RUNS/stack/results.tsv" | wc -l)" ]
+	grep -q '(cached)' "$RUNS/stack-warm/report.md"
 }
 
 @test "every mail series applies and builds alone on the base, as a maintainer applies it" {
