@@ -10,6 +10,16 @@ CACHE=${XE_STACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xe-stack}
 # Runs of the real pipeline keep their output here for inspection.
 RUNS=$REPO/out/tests
 
+# The scripts need only the system's python3 (install-deps.sh); a python3
+# that is a version manager's shim (pyenv's) costs ~0.1 s a call, and a
+# fake pipeline run makes dozens. The tests put a folder holding only a
+# python3, the system's, first in PATH.
+if [[ -x /usr/bin/python3 && $(command -v python3) != /usr/bin/python3 ]]; then
+	mkdir -p "$BATS_RUN_TMPDIR/python"
+	ln -sfn /usr/bin/python3 "$BATS_RUN_TMPDIR/python/python3" 2>/dev/null || true
+	PATH=$BATS_RUN_TMPDIR/python:$PATH
+fi
+
 # stack_info [SERIES] WHAT [NAME]: what a series file (default: the
 # project's; its patches in patches/ beside it, or beside it) or the
 # matrix says, read by the scripts' own parsers (scripts/lib/stack-info.sh).

@@ -115,6 +115,21 @@ stages() {
 	[ "$OUT/boot/01/console.log" -nt "$OUT/kunit-builtin/01/kunit.json" ]
 }
 
+@test "the kernel's Python runs through the interpreter python3 resolves to, not a shim" {
+	# A shim (as pyenv's) in front of an interpreter that keeps its own
+	# path as sys.executable (exec -a).
+	t=$BATS_TEST_TMPDIR
+	mkdir -p "$t/shims" "$t/real"
+	printf '#!/bin/sh\nexec "%s/real/python3" "$@"\n' "$t" >"$t/shims/python3"
+	# shellcheck disable=SC2016 # $0 is the script's own
+	printf '#!/bin/bash\nexec -a "$0" /usr/bin/python3 "$@"\n' >"$t/real/python3"
+	chmod +x "$t/shims/python3" "$t/real/python3"
+	fake_series one
+	PATH=$t/shims:$PATH check --configs xe-nosvm --no-boot
+	[ "$status" -eq 0 ]
+	grep -q "^  KDOC    drivers/gpu/drm/xe/xe_fake.c ($t/real/python3)\$" "$OUT/logs/01-build-xe-nosvm.log"
+}
+
 @test "the first failing patch stops the run; --keep-going checks the rest" {
 	fake_series "fake: warning w" two
 	check

@@ -19,28 +19,6 @@ DATA=$REPO/tests/data
 	done
 }
 
-@test "python3 behind a shim in PATH is resolved once per run; a plain python3 leaves PATH alone" {
-	# A shim (as pyenv's) in front of an interpreter; both count their
-	# calls. The interpreter keeps its path in sys.executable (exec -a).
-	t=$BATS_TEST_TMPDIR
-	mkdir -p "$t/shims" "$t/real"
-	printf '#!/bin/bash\necho x >>"%s/shim"\nexec "%s/real/python3" "$@"\n' "$t" "$t" >"$t/shims/python3"
-	# shellcheck disable=SC2016 # $0 is the script's own
-	printf '#!/bin/bash\necho x >>"%s/real.calls"\nexec -a "$0" /usr/bin/python3 "$@"\n' "$t" >"$t/real/python3"
-	chmod +x "$t/shims/python3" "$t/real/python3"
-	printf '. "%s/scripts/lib/lib.sh"\npython3 -c pass\nbash -c ". %s/scripts/lib/lib.sh; python3 -c pass"\ncommand -v python3\n' \
-		"$REPO" "$REPO" >"$t/run.sh"
-	run env -u XE_STACK_PYTHON3 PATH="$t/shims:$PATH" bash "$t/run.sh"
-	[ "$status" -eq 0 ]
-	[ "$output" = "$t/real/python3" ]
-	# The shim once, to resolve; the interpreter then, and for each call.
-	[ "$(wc -l <"$t/shim")" -eq 1 ]
-	[ "$(wc -l <"$t/real.calls")" -eq 3 ]
-	# No shim: PATH is what it was.
-	run env -u XE_STACK_PYTHON3 PATH=/usr/bin:/bin bash -c ". '$REPO/scripts/lib/lib.sh'; echo \$PATH"
-	[ "$output" = /usr/bin:/bin ]
-}
-
 @test "warning keys ignore line numbers and the tree's path" {
 	log=$BATS_TEST_TMPDIR/log
 	cat >"$log" <<'LOG'

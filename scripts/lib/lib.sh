@@ -18,20 +18,6 @@ PROG=$(basename "$0" .sh)
 # Plain ASCII diagnostics: logs compare byte for byte across machines.
 export LC_ALL=C
 
-# python3 is run through the interpreter it resolves to. Where python3 is
-# a version manager's shim (pyenv's), each call costs ~0.1 s of shell
-# scripts, and a W=1 build runs the kernel's kernel-doc (Python) once per
-# compiled file: minutes of a cold build. Resolved once per run; the
-# scripts it starts inherit the result.
-if [[ -z ${XE_STACK_PYTHON3:-} ]]; then
-	XE_STACK_PYTHON3=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || XE_STACK_PYTHON3=none
-	if [[ $XE_STACK_PYTHON3 == /*/python3* && -x ${XE_STACK_PYTHON3%/*}/python3 &&
-		$(command -v python3) != "${XE_STACK_PYTHON3%/*}/python3" ]]; then
-		PATH=${XE_STACK_PYTHON3%/*}:$PATH
-	fi
-	export XE_STACK_PYTHON3 PATH
-fi
-
 # Where a pinned tree is unpacked; never modified after unpacking.
 PRISTINE_DIR="$CACHE_DIR/pristine/$PIN_PACKAGE-$PIN_VERSION"
 

@@ -41,6 +41,12 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
 args=(-C "$src" O="$build" ARCH=x86_64 -j"$JOBS" W=1 CC="ccache gcc"
 	KBUILD_BUILD_TIMESTAMP=xe-stack KBUILD_BUILD_USER=xe-stack KBUILD_BUILD_HOST=xe-stack)
+# The kernel runs its Python tools as $(PYTHON3): kernel-doc once per
+# compiled file under W=1, about 1,100 times in a cold build. Given the
+# interpreter python3 resolves to, a version manager's shim (pyenv's
+# costs ~0.1 s a call) is entered once, not for every file.
+py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || py=
+[[ $py != /* ]] || args+=(PYTHON3="$py")
 if ((sparse)); then
 	XE_STACK_SPARSE=${XE_STACK_SPARSE:-$CACHE_DIR/tools/sparse-$PIN_SPARSE_VERSION/sparse}
 	[[ -x $XE_STACK_SPARSE ]] || die tools "no sparse at $XE_STACK_SPARSE: run scripts/setup/install-deps.sh"

@@ -11,6 +11,8 @@ compile() {
 	for f in "$src/$xe"/*.c; do
 		rel=${f#"$src"/}
 		echo "  CC      ${rel%.c}.o"
+		# W=1: kbuild runs $(PYTHON3) kernel-doc on each file it compiles.
+		[[ ${W:-} != *1* ]] || echo "  KDOC    $rel (${PYTHON3:-python3})"
 		while IFS=$'\t' read -r n msg; do
 			echo "$f:$n:5: warning: $msg [-Wfake]" >&2
 		done < <(fake-marks warning "$f")
