@@ -54,27 +54,35 @@ build_stage() {
 	record "$idx" "$patch" sparse "$sstatus" 0 "$out/logs/$idx-sparse.log"
 }
 
-# timed FILE COMMAND...: run COMMAND; FILE gets its wall time in seconds.
+# timed NAME COMMAND...: run COMMAND, its stderr to NAME.err; NAME.secs
+# gets its wall time in seconds.
 timed() {
 	local f=$1 t0=$SECONDS rc=0
 	shift
-	"$@" || rc=$?
-	echo $((SECONDS - t0)) >"$f"
+	"$@" 2>"$f.err" || rc=$?
+	echo $((SECONDS - t0)) >"$f.secs"
 	return "$rc"
+}
+
+# timed_end NAME: what timed NAME printed on stderr; its seconds.
+timed_end() {
+	cat "$1.err" >&2 2>/dev/null || true
+	cat "$1.secs" 2>/dev/null || echo 0
 }
 
 # qemu_stages INDEX PATCH: the stages that run qemu, side by side. One
 # boots the boot config's kernel (the boot stage) and judges the KUnit
 # results on its console (the kunit stage); the other runs the built-in
 # suites with the tree's kunit.py (the kunit-builtin stage). Under TCG
-# each keeps about one core busy, and they share no file: the boot reads
-# the boot config's build dir, kunit.py builds in its own. Their verdicts
-# are recorded when both are done, in that order. KUnit results are
+# each keeps about one core busy most of the time, and they share no
+# file: the boot reads the boot config's build dir, kunit.py builds in its
+# own. When both are done, what each said on stderr is printed and their
+# verdicts are recorded, in that order. KUnit results are
 # judged against the previous patch's; splats against the base's (index
 # 00, whose results become the reference).
 qemu_stages() {
 	local idx=$1 patch=$2 bd=$out/boot/$1 kd=$out/kunit-builtin/$1
-	local boot=0 bpid kpid st=pass kst=pass kbst=pass opts=()
+	local boot=0 bpid kpid st=pass kst=pass kbst=pass opts=() secs
 	if [[ $boot_config != none ]]; then
 		if [[ $(awk -F'\t' -v i="$idx" -v s="build:$boot_config" '$1 == i && $3 == s { print $4 }' "$results") == pass ]]; then
 			boot=1
@@ -92,13 +100,13 @@ qemu_stages() {
 		elif [[ -n $base_splats ]]; then
 			opts=(--splats-ref "$base_splats")
 		fi
-		timed "$out/state/$idx-boot.secs" "$REPO_DIR/scripts/pipeline/stage-boot.sh" "${opts[@]}" \
+		timed "$out/state/$idx-boot" "$REPO_DIR/scripts/pipeline/stage-boot.sh" "${opts[@]}" \
 			"$idx" "$out/logs" "$CACHE_DIR/build/$boot_config" "$bd" &
 		bpid=$!
 	fi
 	if ((kunit_builtin)); then
 		printf '[%s] %s: kunit-builtin (kunit.py) ...\n' "$idx" "$patch" >&2
-		timed "$out/state/$idx-kunit-builtin.secs" "$REPO_DIR/scripts/pipeline/stage-kunit-builtin.sh" \
+		timed "$out/state/$idx-kunit-builtin" "$REPO_DIR/scripts/pipeline/stage-kunit-builtin.sh" \
 			${prev_kbuiltin:+--prev-kunit "$prev_kbuiltin"} \
 			"$idx" "$out/logs" "$tree" "$CACHE_DIR/build/kunit-builtin" "$kd" &
 		kpid=$!
@@ -107,17 +115,18 @@ qemu_stages() {
 	((!kunit_builtin)) || wait "$kpid" || kbst=fail
 
 	if ((boot)); then
+		secs=$(timed_end "$out/state/$idx-boot")
 		"$REPO_DIR/scripts/pipeline/stage-kunit.sh" ${prev_kunit:+--prev-kunit "$prev_kunit"} \
 			"$idx" "$out/logs" "$tree" "$bd" || kst=fail
 		[[ $kst == fail ]] || prev_kunit=$bd/kunit.json
 		record "$idx" "$patch" kunit "$kst" 0 "$out/logs/$idx-kunit.log"
 		printf '  boot: %s\n' "$(cat "$bd/accel" 2>/dev/null)" >&2
-		record "$idx" "$patch" boot "$st" "$(cat "$out/state/$idx-boot.secs")" "$out/logs/$idx-boot.log"
+		record "$idx" "$patch" boot "$st" "$secs" "$out/logs/$idx-boot.log"
 	fi
 	if ((kunit_builtin)); then
 		[[ $kbst == fail ]] || prev_kbuiltin=$kd/kunit.json
-		record "$idx" "$patch" kunit-builtin "$kbst" "$(cat "$out/state/$idx-kunit-builtin.secs")" \
-			"$out/logs/$idx-kunit-builtin.log"
+		secs=$(timed_end "$out/state/$idx-kunit-builtin")
+		record "$idx" "$patch" kunit-builtin "$kbst" "$secs" "$out/logs/$idx-kunit-builtin.log"
 	fi
 	[[ $idx == 00 ]] || return 0
 	[[ $st == pass ]] || die baseline "the $base_label does not boot cleanly: see $out/logs/00-boot.log"
