@@ -13,14 +13,10 @@ export QUILTRC := $(CURDIR)/scripts/pipeline/quiltrc
 # The fast tier needs no kernel, no root and no network; the kernel tier
 # builds and boots the pinned kernel.
 FAST_TESTS := tests/tools.bats tests/pipeline.bats tests/safety.bats tests/recovery.bats
-# The kernel tier runs in two lanes at once. The pipeline lane's tests
-# share the pipeline's work tree and build dirs, one run at a time; the
-# other lane's tests each have trees of their own. A lane's downloads, git
-# imports and single-threaded qemu boots leave a core to the other.
-KERNEL_PIPELINE_TESTS := tests/stack.bats tests/fixtures.bats tests/bisect.bats \
-	tests/mutate.bats tests/ci.bats
-KERNEL_OWN_TESTS := tests/deps.bats tests/scripts.bats tests/quilt.bats \
-	tests/pagemap-nothp.bats tests/uapi.bats tests/deb.bats tests/export.bats
+KERNEL_TESTS := tests/deps.bats tests/scripts.bats tests/quilt.bats tests/stack.bats \
+	tests/pagemap-nothp.bats tests/uapi.bats tests/fixtures.bats \
+	tests/bisect.bats tests/mutate.bats tests/ci.bats tests/deb.bats \
+	tests/export.bats
 # The fast tests are independent of each other: they run side by side,
 # one per core (bats --jobs, with GNU parallel).
 FAST_JOBS := $(shell nproc 2>/dev/null || echo 1)
@@ -64,16 +60,11 @@ check-fast: ## The project's fast tests: lint and the tools on canned inputs (no
 	bats --jobs $(FAST_JOBS) --timing $(ARGS) $(FAST_TESTS)
 
 check-kernel: ## The project's kernel tier: the pinned kernel built, booted, bisected (needs make deps)
-	$(MAKE) -j2 --output-sync=target --no-print-directory kernel-lane-pipeline kernel-lane-own
-
-# Each lane's output is printed whole when the lane ends; out/tests/LANE.log
-# follows it as it runs.
-kernel-lane-%:
-	@mkdir -p out/tests
-	set -o pipefail; bats --timing $(ARGS) $(KERNEL_$(shell echo $* | tr a-z A-Z)_TESTS) | tee out/tests/kernel-lane-$*.log
+	bats --timing $(ARGS) $(KERNEL_TESTS)
 
 test: deps ## The project's own tests: the fast tier, then the kernel tier (builds, boots)
-	$(MAKE) --no-print-directory check-fast check-kernel
+	$(MAKE) --no-print-directory check-fast
+	$(MAKE) --no-print-directory check-kernel
 
 export: ## The stack as git branches on the base commit (export repository in the cache)
 	scripts/mail/export-series.sh --branch-only $(ARGS)
