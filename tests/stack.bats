@@ -18,6 +18,8 @@ load helpers
 	stages=(apply checkpatch sparse kernel-doc kunit boot kunit-builtin)
 	for c in $(stack_info configs pipeline); do stages+=("build:$c"); done
 	n=$(series_patches | wc -l)
+	[ "$n" -gt 0 ]
+	[ "${#stages[@]}" -gt 7 ]
 	for ((i = 1; i <= n; i++)); do
 		for s in "${stages[@]}"; do
 			[ "$(cell stack "$(printf %02d "$i")" "$s")" = pass ] || { echo "patch $i: $s"; false; }
@@ -27,9 +29,14 @@ load helpers
 }
 
 @test "a re-run of the unchanged stack is answered from the cache, in seconds" {
+	[ -s "$RUNS/stack/results.tsv" ] || skip "the stack's own run (the test above) comes first"
+	# From a copy: the cache is keyed by content, not by where it is.
+	s=$BATS_TEST_TMPDIR/stack
+	mkdir -p "$s"
+	cp "$REPO/series" "$REPO"/patches/*.patch "$s/"
 	fresh_run stack-warm
 	start=$SECONDS
-	run "$REPO/scripts/pipeline/check-series.sh" --out "$RUNS/stack-warm"
+	run "$REPO/scripts/pipeline/check-series.sh" --series "$s/series" --patches "$s" --out "$RUNS/stack-warm"
 	[ "$status" -eq 0 ]
 	[ $((SECONDS - start)) -le 30 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 != "cached"' "$RUNS/stack-warm/results.tsv" | wc -l)" -eq 0 ]
