@@ -16,7 +16,8 @@ RUNS=$REPO/out/tests
 # python3, the system's, first in PATH.
 if [[ -x /usr/bin/python3 && $(command -v python3) != /usr/bin/python3 ]]; then
 	mkdir -p "$BATS_RUN_TMPDIR/python"
-	ln -sfn /usr/bin/python3 "$BATS_RUN_TMPDIR/python/python3" 2>/dev/null || true
+	[[ -e $BATS_RUN_TMPDIR/python/python3 ]] ||
+		ln -s /usr/bin/python3 "$BATS_RUN_TMPDIR/python/python3" 2>/dev/null || true
 	PATH=$BATS_RUN_TMPDIR/python:$PATH
 fi
 
