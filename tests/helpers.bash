@@ -66,6 +66,17 @@ first_failure() {
 	awk -F'\t' '$4 == "fail" { print $1, $3; exit }' "$RUNS/$1/results.tsv"
 }
 
+# wait_file FILE [TENTHS]: wait until FILE exists and is not empty, up to
+# TENTHS tenths of a second (default 100); fails if it never is.
+wait_file() {
+	local k
+	for ((k = 0; k < ${2:-100}; k++)); do
+		[[ -s $1 ]] && return 0
+		sleep 0.1
+	done
+	[[ -s $1 ]]
+}
+
 # mirror [--stall] [DIR]: start a fake Debian mirror on loopback serving
 # DIR (default $mirror_dir), or one that accepts and never answers; sets
 # XE_STACK_MIRROR. stop_mirror (in teardown) stops it.
@@ -76,7 +87,7 @@ mirror() {
 	/usr/bin/python3 "$REPO/tests/data/fake-mirror.py" "${stall[@]}" "$pf" "${1:-${mirror_dir:-.}}" \
 		2>"$BATS_TEST_TMPDIR/mirror.log" 3>&- &
 	mirror_pid=$!
-	for _ in $(seq 50); do [[ -s $pf ]] && break; sleep 0.1; done
+	wait_file "$pf" 50 || true
 	XE_STACK_MIRROR=http://127.0.0.1:$(cat "$pf")
 	export XE_STACK_MIRROR
 }

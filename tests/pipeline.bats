@@ -253,8 +253,7 @@ stages() {
 		>"$BATS_TEST_TMPDIR/1.log" 2>&1 3>&- &
 	first=$!
 	# The first holds the lock once it has written its results header.
-	for _ in $(seq 100); do [[ -s $OUT.1/results.tsv ]] && break; sleep 0.1; done
-	[ -s "$OUT.1/results.tsv" ]
+	wait_file "$OUT.1/results.tsv"
 	check --no-cache
 	[ "$status" -eq 0 ]
 	wait "$first"

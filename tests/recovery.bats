@@ -193,10 +193,9 @@ EOF
 @test "make tree: waits for another run that holds the work tree" {
 	prepare
 	[ "$status" -eq 0 ]
-	flock "$tree.lock" bash -c "touch '$d/held'; sleep 3; touch '$d/released'" 3>&- &
+	flock "$tree.lock" bash -c "echo held >'$d/held'; sleep 3; touch '$d/released'" 3>&- &
 	# Under load the holder may start late: wait until it holds the lock.
-	for _ in $(seq 100); do [ -e "$d/held" ] && break; sleep 0.1; done
-	[ -e "$d/held" ]
+	wait_file "$d/held"
 	prepare --push
 	wait
 	[ "$status" -eq 0 ]
