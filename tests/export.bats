@@ -311,14 +311,12 @@ header() { "$REPO/scripts/mail/mail-headers.py" get "$1" "$2"; }
 	[ "$(grep -c '^| ' "$BATS_TEST_TMPDIR/table")" -eq $(($(series_patches | wc -l) + 2)) ]
 }
 
-@test "the base commit is the recorded one, and a second import of the tarball gives it again" {
-	"$REPO/scripts/mail/export-base.sh" --verify
-	tarball=$CACHE/downloads/$(. "$REPO/pin.conf" && basename "$PIN_TARBALL")
-	[ -f "$tarball" ]
-	run env XE_STACK_CACHE="$BATS_TEST_TMPDIR/cache" KERNEL_TARBALL="$tarball" "$REPO/scripts/mail/export-base.sh"
+@test "the base commit is the recorded one" {
+	# That an import depends on the tarball alone is tested on a small
+	# tarball (recovery.bats); this is the pinned one's id.
+	run "$REPO/scripts/mail/export-base.sh" --verify
 	[ "$status" -eq 0 ]
-	[ "${lines[-1]##* }" = "$BASE" ]
-	[ "$(git -C "${lines[-1]% *}" status --porcelain | wc -l)" -eq 0 ]
+	[ "${lines[-1]}" = "$EXPORT_REPO $BASE" ]
 }
 
 @test "KERNEL_DIR a git checkout: based on its HEAD, and nothing in it is written" {

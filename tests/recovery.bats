@@ -365,10 +365,14 @@ export_stack() {
 	fake_pin 'int bo3;'
 	mirror
 	reimported "holds another import than pin.conf's tarball" 'int bo3;'
-	# The same commit as a first import of that tarball gives.
+	# The same commit as a first import of that tarball gives, pinned or
+	# named by KERNEL_TARBALL, in a cache of its own.
 	XE_STACK_CACHE=$d/cache2 run "$REPO/scripts/mail/export-base.sh"
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]#* }" = "$base2" ]
+	XE_STACK_CACHE=$d/cache3 KERNEL_TARBALL=$BATS_TEST_TMPDIR/pin/pkg/$PIN_TARBALL run "$REPO/scripts/mail/export-base.sh"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} == "$d/cache3/git/tarball-"*" $base2" ]]
 }
 
 @test "bad input: a missing patch, CRLF line ends, no patch, an option without its value" {
