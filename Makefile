@@ -59,11 +59,13 @@ bench: ## Time the pipeline cold and warm (out/bench/summary.txt)
 check-fast: ## The project's fast tests: lint and the tools on canned inputs (no kernel, no root; seconds)
 	bats --jobs $(FAST_JOBS) --timing $(ARGS) $(FAST_TESTS)
 
+# One bats run per file, each file's wall time after it (ARGS, bats
+# options, apply to each run); a Ctrl-C stops them all.
 check-kernel: ## The project's kernel tier: the pinned kernel built, booted, bisected (needs make deps)
-	@rc=0; for f in $(KERNEL_TESTS); do \
-		start=$$SECONDS; bats --timing $(ARGS) "$$f" || rc=1; \
+	@trap 'exit 130' INT; failed=; for f in $(KERNEL_TESTS); do \
+		start=$$SECONDS; bats --timing $(ARGS) "$$f" || failed="$$failed $$f"; \
 		echo "# $$f: $$((SECONDS - start)) s"; \
-	done; exit $$rc
+	done; [ -z "$$failed" ] || { echo "# failed:$$failed"; exit 1; }
 
 check-deb: ## Campaign, not in make test: xe.ko built with Debian's config and the stack (minutes)
 	bats --timing $(ARGS) tests/deb-build.bats

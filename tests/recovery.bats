@@ -216,7 +216,11 @@ fake_pin() {
 	echo "${1:-int bo;}" >"$w/src/$PIN_TOPDIR/drivers/gpu/drm/xe/xe_bo.c"
 	[[ -z ${2:-} ]] || head -c "${2}K" /dev/urandom >"$w/src/$PIN_TOPDIR/big"
 	tarball=$w/pkg/$PIN_TARBALL
-	tar -cJf "$tarball" -C "$w/src" "$PIN_TOPDIR"
+	# The same bytes on every run and machine (no compression: tar -x
+	# does not need it), so the import's commit id is known.
+	find "$w/src" -exec touch -h -d @1767225600 {} +
+	tar --format=gnu --sort=name --mtime=@1767225600 --owner=0 --group=0 --numeric-owner \
+		-cf "$tarball" -C "$w/src" "$PIN_TOPDIR"
 	printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n' \
 		"$PIN_PACKAGE" "$PIN_VERSION" >"$w/pkg/DEBIAN/control"
 	mirror_dir=$w/mirror
@@ -373,6 +377,10 @@ export_stack() {
 	XE_STACK_CACHE=$d/cache3 KERNEL_TARBALL=$BATS_TEST_TMPDIR/pin/pkg/$PIN_TARBALL run "$REPO/scripts/mail/export-base.sh"
 	[ "$status" -eq 0 ]
 	[[ ${lines[-1]} == "$d/cache3/git/tarball-"*" $base2" ]]
+	# What export-base.sh commits (files, date, identity, message) is
+	# fixed: a change to it changes the pinned base (MAINTAINERS-notes).
+	echo "base: $base2"
+	[ "$base2" = b4fdaf1e333f2ff2805d727123ad08549337fec4 ]
 }
 
 @test "bad input: a missing patch, CRLF line ends, no patch, an option without its value" {
