@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # The custom kernel for Xe machines (scripts/package/build-deb.sh): its config is
 # Debian's own for the pinned kernel plus config-fragments/deb-xe.config,
-# and every option the fragment asks for survives olddefconfig. Building
-# with that config is a campaign (make check-deb, tests/deb-build.bats),
-# not part of make test: a cold build of xe.ko with it takes minutes.
+# every option the fragment asks for survives olddefconfig, and the C files
+# the stack changes compile with it. Building xe.ko with that config is a
+# campaign (make check-deb, tests/deb-build.bats), not part of make test:
+# a cold build of it takes minutes.
 
 load helpers
 
@@ -75,4 +76,20 @@ requested() {
 	[[ $output == *"CONFIG_DRM_XE_GPUSVM requested 'y', final .config has 'n'"* ]]
 	[[ $output == *"[config] deb-broken: options above are not in the final .config"* ]]
 	[ ! -f "$BATS_TEST_TMPDIR/build/.config" ]
+}
+
+@test "deb objects: the C files the stack changes compile with that config (KUnit off, xe's display on)" {
+	run "$REPO/scripts/package/build-deb.sh" --objects
+	[ "$status" -eq 0 ]
+	# The branches the pipeline's configs never compile.
+	grep -qx '# CONFIG_KUNIT is not set' "$BUILD/.config"
+	grep -qx 'CONFIG_DRM_XE_DISPLAY=y' "$BUILD/.config"
+	mapfile -t ps < <(stack_info patches)
+	want=$(cd "$REPO/patches" && sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p' "${ps[@]}" | grep -v '/tests/' | sort -u)
+	[ "$(wc -l <<<"$want")" -ge 5 ]
+	[ "$(grep -c "^$BUILD/.*\.o\$" <<<"$output")" -eq "$(wc -l <<<"$want")" ]
+	for o in $want; do
+		grep -qxF "$BUILD/$o" <<<"$output" || { echo "not built: $o"; false; }
+		[ -s "$BUILD/$o" ]
+	done
 }

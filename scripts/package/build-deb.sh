@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: build-deb.sh [--config-only | --xe-module] [--config NAME] [--tree DIR]
+# Usage: build-deb.sh [--config-only | --objects | --xe-module] [--config NAME] [--tree DIR]
 #                     [--build-dir DIR] [--out DIR]
 #
 # Build an installable Debian kernel package (the kernel's own
@@ -12,6 +12,11 @@
 # base tree is never written; re-running rebuilds only what changed.
 #
 #   --config-only    stop after generating the config; print its path
+#   --objects        build only the objects of the C files the stack
+#                    changes (not those under a tests/ folder, which xe
+#                    #includes); print their paths. A check in minutes that
+#                    the stack compiles with the config: Debian's has KUnit
+#                    off and xe's display on, the pipeline's the opposite
 #   --xe-module      build only drivers/gpu/drm/xe/xe.ko; print its path
 #   (default)        the full bindeb-pkg: linux-image, linux-headers and
 #                    linux-libc-dev .debs moved to --out; print their paths
@@ -36,6 +41,7 @@ while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--config-only) mode=config ;;
+	--objects) mode=objects ;;
 	--xe-module) mode=xe ;;
 	--config) optval "$@"; name=$2; shift ;;
 	--tree) optval "$@"; tree=$2; force=(); shift ;;
@@ -85,6 +91,19 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
 # LOCALVERSION only, never a "+" for a git tree.
 args=(-C "$tree" O="$build" ARCH=x86_64 -j"$JOBS" CC="ccache gcc" LOCALVERSION=
 	KBUILD_BUILD_USER=xe-stack KBUILD_BUILD_HOST=xe-stack)
+
+if [[ $mode == objects ]]; then
+	mapfile -t objs < <(cd "$tree" && quilt files -a 2>/dev/null | sort -u |
+		awk '/\.c$/ && !/\/tests\// { sub(/\.c$/, ".o"); print }')
+	((${#objs[@]})) || die build "$name: the stack changes no C file in $tree"
+	log "[build] ${#objs[@]} objects the stack changes: ${objs[*]}"
+	run make "${args[@]}" "${objs[@]}" >&2 || die build "$name: make ${objs[*]} failed"
+	for o in "${objs[@]}"; do
+		[[ -f $build/$o ]] || die build "$name: no $o in $build"
+		printf '%s\n' "$build/$o"
+	done
+	exit 0
+fi
 
 if [[ $mode == xe ]]; then
 	# Without vmlinux and the other modules there is no Module.symvers:
