@@ -148,8 +148,8 @@ cmd_report() {
 	cp "${dirs[0]}/patches.tsv" "$tmp/"
 	[[ ! -f ${dirs[0]}/base.txt ]] || cp "${dirs[0]}/base.txt" "$tmp/"
 	# One row per patch and stage; a stage that two jobs ran (apply,
-	# checkpatch, kernel-doc) keeps its worst status. Each job's reference
-	# rows (index 00) are not the series' own.
+	# checkpatch, checkpatch:drm, process, kernel-doc) keeps its worst
+	# status. Each job's reference rows (index 00) are not the series' own.
 	{
 		head -n1 "${dirs[0]}/results.tsv"
 		for d in "${dirs[@]}"; do tail -n +2 "$d/results.tsv"; done |

@@ -207,7 +207,7 @@ listed_jobs() {
 	[ "$status" -eq 0 ]
 	d=$XE_STACK_CI_OUT/02-xe-nosvm
 	[[ $output == *"--only 2 --configs xe-nosvm"*"--no-boot"* ]]
-	for s in apply checkpatch build:xe-nosvm kernel-doc; do
+	for s in apply checkpatch checkpatch:drm process build:xe-nosvm kernel-doc; do
 		[ "$(awk -F'\t' -v s="$s" '$1 == "02" && $3 == s { print $4 }' "$d/results.tsv")" = pass ] ||
 			{ echo "02 $s: not pass"; false; }
 	done

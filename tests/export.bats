@@ -40,7 +40,7 @@ version() {
 		sed -n "s/^$1-v\([0-9]*\)\.txt$/\1/p" | sort -n | tail -n 1
 }
 # header FILE NAME: a mail header, continuation lines joined.
-header() { "$REPO/scripts/mail/mail-headers.py" get "$1" "$2"; }
+header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 
 @test "every mail series: a cover letter and its patches, [PATCH vN k/M], base-commit, what it carries from other series" {
 	for n in $(mail_names); do

@@ -18,7 +18,8 @@ setup() {
 
 # fake_series LINE...: a series in $S of one patch per LINE, each adding
 # LINE as a comment at the end of xe_fake.c ("fake: ..." marks, see
-# tests/data/fakelinux/README, say what the patch does).
+# tests/data/fakelinux/README, say what the patch does; "fake: no-signoff"
+# leaves its Signed-off-by out).
 fake_series() {
 	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b k=0 name
 	rm -rf "$S" "$a" "$b"
@@ -31,8 +32,10 @@ fake_series() {
 		cp -r "$a" "$b"
 		printf '/* %s */\n' "$line" >>"$b/drivers/gpu/drm/xe/xe_fake.c"
 		{
-			printf 'From: A U Thor <a@example.org>\nSubject: [PATCH] drm/xe: Fake %d\n\n' "$k"
-			printf 'Change %d.\n\nSigned-off-by: A U Thor <a@example.org>\n---\n' "$k"
+			printf 'From: A U Thor <author@fakelinux.local>\nSubject: [PATCH] drm/xe: Fake %d\n\n' "$k"
+			printf 'Change %d.\n\n' "$k"
+			[[ $line == *'fake: no-signoff'* ]] || printf 'Signed-off-by: A U Thor <author@fakelinux.local>\n'
+			printf -- '---\n'
 			(cd "$BATS_TEST_TMPDIR" && diff -u a/drivers/gpu/drm/xe/xe_fake.c b/drivers/gpu/drm/xe/xe_fake.c) || true
 		} >"$S/$name"
 		echo "$name" >>"$S/series"
@@ -56,7 +59,7 @@ stages() {
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	[ "$(stages 00)" = "build:xe-svm-debug=pass sparse=pass build:xe-nosvm=pass kunit=pass boot=pass kunit-builtin=pass" ]
 	for i in 01 02; do
-		[ "$(stages $i)" = "apply=pass checkpatch=pass build:xe-svm-debug=pass sparse=pass build:xe-nosvm=pass kernel-doc=pass kunit=pass boot=pass kunit-builtin=pass" ]
+		[ "$(stages $i)" = "apply=pass checkpatch=pass checkpatch:drm=pass process=pass build:xe-svm-debug=pass sparse=pass build:xe-nosvm=pass kernel-doc=pass kunit=pass boot=pass kunit-builtin=pass" ]
 	done
 	grep -q '^kunit: 2 tests, 2 passed' "$OUT/logs/02-kunit.log"
 	[ -f "$OUT/report.md" ]
@@ -70,7 +73,8 @@ stages() {
 		["fake: error no such thing"]="build:.*=fail"
 		["fake: sparse bad cast"]="sparse=fail"
 		["fake: kdoc no description"]="kernel-doc=fail"
-		["fake: checkpatch-warn line too long"]="checkpatch=warn"
+		["fake: checkpatch-warn line too long"]="checkpatch(:drm)?=warn"
+		["fake: no-signoff"]="process=fail"
 		["fake: boot-warn"]="boot=fail"
 		["fake: kunit-fail fake_two"]="kunit=fail"
 		["fake: builtin-fail builtin_one"]="kunit-builtin=fail"
@@ -83,8 +87,45 @@ stages() {
 		for s in $got; do
 			[[ $s =~ ^${want[$mark]}$ ]] || { echo "$mark: $(stages 02)"; false; }
 		done
-		[ "$(stages 01 | grep -o '=pass' | wc -l)" -eq 9 ]
+		# Both checkpatch runs see a warning both profiles keep.
+		[[ $mark != *checkpatch-warn* || $got == "checkpatch=warn checkpatch:drm=warn" ]]
+		[ "$(stages 01 | grep -o '=pass' | wc -l)" -eq 11 ]
 	done
+}
+
+@test "checkpatch: a new file passes the strict run and warns in drm's profile, as that CI reports it" {
+	fake_series one
+	# Patch 1 also adds a file.
+	sed -i 's|^---$|---\n--- /dev/null\n+++ b/drivers/gpu/drm/xe/xe_new.c\n@@ -0,0 +1 @@\n+/* new */|' "$S/0001-fake-1.patch"
+	check
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ $(stages 01) == "apply=pass checkpatch=pass checkpatch:drm=warn process=pass "* ]]
+	grep -q 'does MAINTAINERS need updating' "$OUT/logs/01-checkpatch-drm.log"
+	run ! grep -q 'MAINTAINERS' "$OUT/logs/01-checkpatch.log"
+	grep -q 'checkpatch_drm' "$OUT/report.md"
+}
+
+@test "process: with a git KERNEL_DIR, a Fixes: id is looked up in its history" {
+	git -C "$KERNEL_DIR" init -q
+	git -C "$KERNEL_DIR" add -A
+	git -C "$KERNEL_DIR" -c user.name=T -c user.email=t@t commit -q -m 'drm/xe: Add the fake driver'
+	id=$(git -C "$KERNEL_DIR" rev-parse --short=12 HEAD)
+	fake_series one two
+	sed -i "s/^Signed-off-by:/Fixes: $id (\"drm\/xe: Add the fake driver\")\n&/" "$S/0001-fake-1.patch"
+	sed -i 's/^Signed-off-by:/Fixes: 0123456789ab ("drm\/xe: Add the fake driver")\n&/' "$S/0002-fake-2.patch"
+	check
+	[ "$status" -eq 1 ]
+	[[ $(stages 01) == *" process=pass "* ]]
+	[[ $(stages 02) == *" process=fail "* ]]
+	grep -qx "fixes: 0123456789ab is no commit of $KERNEL_DIR" "$OUT/logs/02-process.log"
+	# The history is an input: a new commit with the same files checks
+	# patch 1 again, which was cached.
+	check
+	[ "$(awk -F'\t' '$1 == "01" && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -gt 0 ]
+	git -C "$KERNEL_DIR" -c user.name=T -c user.email=t@t commit -q --allow-empty -m 'drm/xe: Nothing'
+	check
+	[ "$(awk -F'\t' '$1 == "01" && $7 == "cached"' "$OUT/results.tsv" | wc -l)" -eq 0 ]
+	[[ $(stages 01) == *" process=pass "* ]]
 }
 
 @test "a patch that does not apply fails apply, says why once, and leaves the tree at the patch before" {
@@ -139,13 +180,13 @@ stages() {
 	[[ $output == *"stopping after the first failing patch"* ]]
 	check --keep-going
 	[ "$status" -eq 1 ]
-	[[ $(stages 02) == "apply=pass checkpatch=pass build:xe-svm-debug=pass"* ]]
+	[[ $(stages 02) == "apply=pass checkpatch=pass checkpatch:drm=pass process=pass build:xe-svm-debug=pass"* ]]
 	# What a failed patch added is not new at the next one.
 	fake_series "fake: warning w" "fake: sparse s" three
 	check --keep-going
 	[ "$status" -eq 1 ]
 	[[ $(stages 02) == *"build:xe-svm-debug=pass sparse=fail build:xe-nosvm=pass"* ]]
-	[ "$(stages 03 | grep -o '=pass' | wc -l)" -eq 9 ]
+	[ "$(stages 03 | grep -o '=pass' | wc -l)" -eq 11 ]
 }
 
 @test "the results cache: a second run checks nothing; a changed patch is checked again from there" {
@@ -162,7 +203,7 @@ stages() {
 	check
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01 02" ] || { cat "$OUT/results.tsv"; false; }
-	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 9 ]
+	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 11 ]
 	# Patch 1 changes: every patch after it is checked again too.
 	sed -i 's/Change 1\./Change 1, reworded./' "$S/0001-fake-1.patch"
 	check
@@ -220,12 +261,12 @@ stages() {
 	check --from 3
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01 02" ]
-	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 9 ]
+	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 11 ]
 	# --only 2, the whole series cached: 00 and 01 from the cache, 02 checked again, no 03.
 	check --only 2
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01" ]
-	[ "$(awk -F'\t' '$1 == "02" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 9 ]
+	[ "$(awk -F'\t' '$1 == "02" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 11 ]
 	[ -z "$(stages 03)" ]
 	# Patch 3 alone: patch 2's warning is in its reference, not new.
 	fake_series one "fake: warning w" three

@@ -315,10 +315,11 @@ info() { "$REPO/scripts/lib/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series"
 
 @test "mail-headers: headers read and rewritten with Python's email package, the body never" {
 	m=$BATS_TEST_TMPDIR/m.patch
-	h=$REPO/scripts/mail/mail-headers.py
+	h=$REPO/scripts/lib/mail-headers.py
 	cp "$DATA/mail/folded.patch" "$m"
 	[ "$("$h" get "$m" subject)" = "[PATCH v2 1/2] drm/xe: A subject that is long enough to need folding in the header of the mail, surely" ]
 	[[ $("$h" get "$m" From) == "=?UTF-8?q?J=C3=B6hn"*"Ma?= =?UTF-8?q?ny=20Parts=20Really?= <john@example.org>" ]]
+	[ "$("$h" addresses "$m" From)" = "J$(printf '\303\266')hn Very Long Name Of Somebody With Many Parts Really <john@example.org>" ]
 	[ -z "$("$h" get "$m" Cc)" ]
 	body() { sed -n '/^$/,$p' "$1"; }
 	printf '<patch-1@example.org> <new-1@example.org>\n<cover@example.org> <new-0@example.org>\n' >"$BATS_TEST_TMPDIR/ids"
@@ -359,4 +360,170 @@ info() { "$REPO/scripts/lib/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series"
 	"$h" rewrite "$m" "$BATS_TEST_TMPDIR/none" "$BATS_TEST_TMPDIR/rcpt"
 	grep -q $'^To: a@example.org,\r$' "$m"
 	[ "$(tail -c 13 "$m" | od -An -tx1 | xargs)" = "0d 0a 0d 0a 54 68 61 6e 6b 73 2e 0d 0a" ]
+}
+
+# process_patch FILE SUBJECT MESSAGE [DIFF_PATH]: a mail as format-patch
+# writes it, From: A U Thor, changing DIFF_PATH (an xe file by default).
+process_patch() {
+	{
+		printf 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n'
+		printf 'From: A U Thor\n <author@fakelinux.local>\nSubject: [PATCH] %s\n\n%s\n---\n' "$2" "$3"
+		printf -- '--- a/%s\n+++ b/%s\n@@ -1 +1 @@\n-a\n+b\n' "${4:-drivers/gpu/drm/xe/xe_bo.c}" "${4:-drivers/gpu/drm/xe/xe_bo.c}"
+	} >"$1"
+}
+
+@test "stage-process: sign-off, identity, subject and Fixes: findings, each named" {
+	st=$REPO/scripts/pipeline/stage-process.sh
+	p=$BATS_TEST_TMPDIR/p.patch L=$BATS_TEST_TMPDIR/logs
+	mkdir -p "$L"
+	sob='Signed-off-by: A U Thor <author@fakelinux.local>'
+	# A git base whose history has the commit a Fixes: tag names.
+	g=$BATS_TEST_TMPDIR/g
+	git init -q "$g"
+	git -C "$g" -c user.name=T -c user.email=t@t commit -q --allow-empty -m 'drm/xe: Add the thing'
+	id=$(git -C "$g" rev-parse --short=12 HEAD)
+	process_patch "$p" 'drm/xe/vm: Do a thing' "Why.
+
+Fixes: $id (\"drm/xe: Add the thing\")
+$sob"
+	run "$st" --git "$g" 01 "$L" "$p"
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$L/01-process.log"; false; }
+	grep -qx 'total: 0 findings, 0 warnings' "$L/01-process.log"
+	# status | subject | message | changed file | finding (a glob)
+	while IFS='|' read -r want subj msg file finding; do
+		process_patch "$p" "$subj" "$(printf '%b' "$msg")" "$file"
+		run "$st" --placeholder 'Seed <s@seed.example>' --git "$g" 01 "$L" "$p"
+		[ "$status" -eq "$want" ] || { echo "status $status, not $want: $subj / $msg"; cat "$L/01-process.log"; false; }
+		# shellcheck disable=SC2053 # a glob on purpose
+		[[ $(cat "$L/01-process.log") == *$finding* ]] || { echo "$finding not in:"; cat "$L/01-process.log"; false; }
+	done <<-CASES
+	1|drm/xe: Do a thing|Why.||sign-off: no Signed-off-by
+	1|drm/xe: Do a thing|Why.\n\nSigned-off-by: B Other <b@fakelinux.local>||sign-off: the author, A U Thor <author@fakelinux.local>, has no
+	3|drm/xe: Do a thing|Why.\n\nSigned-off-by: A. U. Thor <Author@fakelinux.local>||the Signed-off-by of that address says A. U. Thor
+	0|drm/xe: Do a thing|Why.\n\nSigned-off-by: "A U  Thor" <author@fakelinux.local>||total: 0 findings, 0 warnings
+	0|drm/xe: Do a thing|From: B Other <b@fakelinux.local>\n\nWhy.\n\nSigned-off-by: B Other <b@fakelinux.local>||total: 0 findings
+	1|drm/xe: Do a thing|From: B Other <b@fakelinux.local>\n\nWhy.\n\n$sob||the author, B Other <b@fakelinux.local>, has no
+	1|drm/xe: Do a thing|Why.\n---\n+Signed-off-by: A U Thor <author@fakelinux.local>||sign-off: no Signed-off-by
+	1|drm/xe: Do a thing|Why.\n\n$sob\nSigned-off-by: Your Name <you@example.com>||identity: Your Name <you@example.com> is a placeholder
+	1|drm/xe: Do a thing|Why.\n\n$sob\nSigned-off-by: Seed <s@other.example>||identity: Seed <s@other.example> is a placeholder
+	0|drm/xe: Do a thing|Why.\n\n$sob\nSigned-off-by: Seed <s@seed.example>||total: 0 findings
+	1|xe: Do a thing|Why.\n\n$sob||subject: 'xe:' on a patch that touches only xe's files
+	1|Do a thing|Why.\n\n$sob||subject: 'Do a thing' does not start with a prefix
+	1|DRM/xe: Do a thing|Why.\n\n$sob||subject: 'DRM/xe: Do a thing' does not start with a prefix
+	1|drm/i915: Do a thing|Why.\n\n$sob||subject: 'drm/i915:' on a patch that touches only xe's files
+	1|drm/xe: Do a thing|Why.\n\n$sob|drivers/gpu/drm/drm_pagemap.c|subject: 'drm/xe:' on a patch that touches no file of xe's
+	0|drm/panel-edp: Do a thing|Why.\n\n$sob|drivers/gpu/drm/panel/panel-edp.c|total: 0 findings
+	1|drm/xe: Do a thing.|Why.\n\n$sob||subject: 'drm/xe: Do a thing.' ends with a period
+	1|drm/xe: Do a thing that takes far more words than a subject line should hold|Why.\n\n$sob||has 76 characters, more than 75
+	1|drm/xe: Fix ${id:0:8}|Why.\n\nFixes: ${id:0:8} ("drm/xe: Add the thing")\n$sob||fixes: 'Fixes: ${id:0:8} ("drm/xe: Add the thing")' is not Fixes:
+	1|drm/xe: Do a thing|Why.\n\nFixes: ${id^^} ("drm/xe: Add the thing")\n$sob||lower-case hex digits
+	1|drm/xe: Do a thing|Why.\n\nFixes: $id drm/xe: Add the thing\n$sob||is not Fixes: <12 to 40 lower-case hex digits>
+	0|drm/xe: Do a thing|Why.\n\nFixes: $id ("drm/xe: Add the thing")  \n$sob||total: 0 findings
+	1|drm/xe: Do a thing|Why.\n\nFixes: 0123456789ab ("drm/xe: Add the thing")\n$sob||fixes: 0123456789ab is no commit of $g
+	1|drm/xe: Do a thing|Why.\n\nFixes: $id ("drm/xe: Add a thing")\n$sob||fixes: $id is "drm/xe: Add the thing" in $g, not "drm/xe: Add a thing"
+	0|drm/xe: Do a thing|It fixes: nothing at all.\nfixes: the same.\n\n$sob||total: 0 findings
+	1|drm/xe: Do a thing|Why.\n\n$sob\nSigned-off-by: Jane Doe||identity: 'Jane Doe' has no address
+	0|drm/xe: Do a thing|From: author@fakelinux.local\n\nWhy.\n\n$sob||total: 0 findings, 0 warnings
+	0|drm/xe: Do a thing|Date: Thu, 1 Jan 2026 00:00:00 +0000\nFrom: B Other <b@fakelinux.local>\n\nWhy.\n\nSigned-off-by: B Other <b@fakelinux.local>||total: 0 findings
+	0|Revert "drm/xe: Do a thing"|Why.\n\n$sob||total: 0 findings
+	1|Revert "drm/i915: Do a thing"|Why.\n\n$sob||subject: 'drm/i915:' on a patch that touches only xe's files
+	0|drm/{i915,xe}: Do a thing|Why.\n\n$sob|drivers/gpu/drm/i915/i915_drv.h|total: 0 findings
+	0|drm/xe/doc: Do a thing|Why.\n\n$sob|Documentation/gpu/xe/xe_mm.rst|total: 0 findings
+	CASES
+	# A subject that is not ASCII, as format-patch encodes it: decoded,
+	# and counted in characters (this one has 75, in 77 bytes).
+	process_patch "$p" '=?UTF-8?q?drm/xe:=20Fix=20the=20thing=20=E2=80=93=20and=20nothing=20else?=
+ =?UTF-8?q?=20that=20could=20go=20wrong=20here,=20or=20there?=' "Why.
+
+$sob"
+	run "$st" 01 "$L" "$p"
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$L/01-process.log"; false; }
+	# The placeholder that --placeholder names is accepted; without --git,
+	# ids are not looked up, nor in a shallow clone (a warning).
+	process_patch "$p" 'drm/pagemap: Do a thing' "Why.
+
+Fixes: 0123456789ab (\"drm/xe: Add the thing\")
+$sob
+Signed-off-by: Seed <s@seed.example>" drivers/gpu/drm/drm_pagemap.c
+	run "$st" --placeholder 'Seed <s@seed.example>' 01 "$L" "$p"
+	[ "$status" -eq 0 ] || { echo "$output"; cat "$L/01-process.log"; false; }
+	run "$st" 01 "$L" "$p"
+	[ "$status" -eq 1 ]
+	git -C "$g" -c user.name=T -c user.email=t@t commit -q --allow-empty -m 'drm/xe: Another'
+	git clone -q --depth 1 "file://$g" "$BATS_TEST_TMPDIR/shallow"
+	run "$st" --placeholder 'Seed <s@seed.example>' --git "$BATS_TEST_TMPDIR/shallow" 01 "$L" "$p"
+	[ "$status" -eq 3 ]
+	grep -q 'is a shallow clone: Fixes: ids not looked up (warn)' "$L/01-process.log"
+	# A shallow clone warns only where there is an id to look up.
+	process_patch "$p" 'drm/xe: Do a thing' "Why.
+
+$sob"
+	run "$st" --git "$BATS_TEST_TMPDIR/shallow" 01 "$L" "$p"
+	[ "$status" -eq 0 ]
+	# CRLF line ends, as some mailers save a mail.
+	sed -i 's/$/\r/' "$p"
+	run "$st" 01 "$L" "$p"
+	[ "$status" -eq 0 ] || { cat "$L/01-process.log"; false; }
+	# A header that cannot be decoded: a finding, not a crash.
+	process_patch "$p" '=?x-bogus?q?drm/xe:=20Do?=' "Why.
+
+$sob"
+	run "$st" 01 "$L" "$p"
+	[ "$status" -eq 1 ]
+	grep -q "^mail: $p is no mail .*unknown encoding: x-bogus" "$L/01-process.log"
+	# A patch file that is no mail fails, with a log.
+	printf -- '--- a/x.c\n+++ b/x.c\n' >"$p"
+	run "$st" 01 "$L" "$p"
+	[ "$status" -eq 1 ]
+	grep -q "^mail: $p is no mail" "$L/01-process.log"
+	run "$st" --git "$BATS_TEST_TMPDIR" 01 "$L" "$p"
+	[ "$status" -eq 2 ]
+}
+
+# mails DIR SUBJECT...: a folder of mails, one per SUBJECT.
+mails() {
+	local d=$1 k=0
+	rm -rf "$d"
+	mkdir -p "$d"
+	shift
+	for s in "$@"; do
+		printf 'From: A U Thor <author@fakelinux.local>\nSubject: %s\n\nWhy.\n' "$s" >"$d/$(printf '%04d' "$k").patch"
+		k=$((k + 1))
+	done
+}
+
+@test "check-mails: one version and count, 1/M to M/M, a cover letter, at most 15 patches" {
+	c=$REPO/scripts/mail/check-mails.sh d=$BATS_TEST_TMPDIR/m
+	mails "$d" '[PATCH v2 0/2] drm/xe: Two' '[PATCH v2 1/2] drm/xe: One' '[PATCH v2 2/2] drm/xe: Two'
+	run "$c" "$d"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	mails "$d" '[PATCH] drm/xe: Alone'
+	run "$c" "$d"
+	[ "$status" -eq 0 ]
+	mails "$d" '[PATCH 1/2] drm/xe: One' '[PATCH 2/2] drm/xe: Two'
+	run "$c" "$d"
+	[ "$status" -eq 1 ]
+	[[ $output == *"2 patches and no cover letter (0/2)"* ]]
+	mails "$d" '[PATCH v2 0/2] drm/xe: Two' '[PATCH v3 1/2] drm/xe: One' '[PATCH v2 2/2] drm/xe: Two'
+	run "$c" "$d"
+	[ "$status" -eq 1 ]
+	[[ $output == *"the mails carry 2 versions: 2 3"* ]]
+	mails "$d" '[PATCH 0/3] drm/xe: Three' '[PATCH 1/3] drm/xe: One' '[PATCH 1/3] drm/xe: Two'
+	run "$c" "$d"
+	[ "$status" -eq 1 ]
+	[[ $output == *"0002.patch: patch 1/3 again (0001.patch)"* ]]
+	[[ $output == *"2 patches, where the subjects say 3"* ]]
+	mails "$d" '[PATCH 0/2] drm/xe: Two' '[PATCH 1/3] drm/xe: One' 'drm/xe: Two'
+	run "$c" "$d"
+	[ "$status" -eq 1 ]
+	[[ $output == *"the mails count 2 different totals: 2 3"* ]]
+	[[ $output == *"0002.patch: subject 'drm/xe: Two' has no [PATCH k/M]"* ]]
+	subjects=('[PATCH 00/16] drm/xe: Many')
+	for k in $(seq -w 1 16); do subjects+=("[PATCH $k/16] drm/xe: Part $k"); done
+	mails "$d" "${subjects[@]}"
+	run "$c" "$d"
+	[ "$status" -eq 1 ]
+	[[ $output == *"16 patches: at most 15"* ]]
+	run "$c" "$BATS_TEST_TMPDIR/none"
+	[ "$status" -eq 2 ]
 }

@@ -37,8 +37,9 @@
 # reviewers (--nol), Cc the lists (--nom), plus intel-xe in Cc. The cover
 # letter goes to the union. Message-Ids are derived from the content, so
 # an unchanged stack gives byte-identical files and a run then rewrites
-# nothing. With b4 installed, each series is read back with
-# `b4 --offline-mode am` as a check.
+# nothing. Each series' mails must pass check-mails.sh (one version, 1/M
+# to M/M, a cover letter, at most 15 patches). With b4 installed, each
+# series is read back with `b4 --offline-mode am` as a check.
 #
 #   --out DIR       where the mail directories go (default out/mail)
 #   --series FILE   the series file (default: the repo's)
@@ -225,7 +226,7 @@ recipients() {
 # IDMAP ("old new" lines), and To/Cc headers from RCPTS, at the end of
 # the mail header (Python's email package; the body is kept as it is).
 rewrite() {
-	"$REPO_DIR/scripts/mail/mail-headers.py" rewrite "$1" "$2" "$3" ||
+	"$REPO_DIR/scripts/lib/mail-headers.py" rewrite "$1" "$2" "$3" ||
 		die mail "cannot rewrite the headers of $1"
 }
 
@@ -237,7 +238,7 @@ b4_check() {
 	mkdir "$tmp/out"
 	# b4 0.12 cannot read a folded From: header (format-patch folds long
 	# ones): unfold the headers of the copy it reads.
-	"$REPO_DIR/scripts/mail/mail-headers.py" unfold "$1"/*.patch >"$tmp/series.mbox"
+	"$REPO_DIR/scripts/lib/mail-headers.py" unfold "$1"/*.patch >"$tmp/series.mbox"
 	(cd "$tmp" && b4 --offline-mode --no-stdin -n am -C -m series.mbox -o out -n series) >"$tmp/b4.log" 2>&1 ||
 		{ cat "$tmp/b4.log" >&2; rm -rf "$tmp"; die b4 "b4 am cannot read the mails in $1"; }
 	got=$(grep -c '^From ' "$tmp/out/series.mbx" 2>/dev/null || true)
@@ -349,6 +350,9 @@ for n in "${names[@]}"; do
 		l=$(awk 'NR > 1 && /^From / { print NR ": " $0; exit }' "$f")
 		[[ -z $l ]] || die format-patch "mail series $n: $(basename "$f") line $l: a line starting with 'From ' splits the mail in an mbox; reword it in the patch file"
 	done
+	# What the list's bots check of a series as a whole.
+	"$REPO_DIR/scripts/mail/check-mails.sh" "$tmp" ||
+		die series "mail series $n: its mails fail the series checks above (check-mails.sh)"
 	b4_check "$tmp" "$count"
 
 	# Replace the previous output only if something changed.

@@ -86,7 +86,7 @@ if ((${#threads[@]})); then
 			msgid=${t#id:}
 			args=(-n trailers -u --since "$since") ;;
 		mbox:*)
-			msgid=$("$REPO_DIR/scripts/mail/mail-headers.py" get "${t#mbox:}" Message-Id)
+			msgid=$("$REPO_DIR/scripts/lib/mail-headers.py" get "${t#mbox:}" Message-Id)
 			[[ -n $msgid ]] || die trailers "no Message-Id in ${t#mbox:}"
 			args=(--offline-mode -n trailers -u --since "$since" -m "${t#mbox:}") ;;
 		esac

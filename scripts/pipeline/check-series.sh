@@ -134,6 +134,11 @@ done
 # Plan: what the cache holds, then what is checked.
 base_tree
 base_ident=$(base_id)
+# A base that is a git checkout (KERNEL_DIR) has the history that the
+# process stage looks Fixes: ids up in.
+base_git=''
+[[ -z ${KERNEL_DIR:-} || $(git -C "$BASE_DIR" rev-parse --show-toplevel 2>/dev/null) != "$(cd "$BASE_DIR" && pwd -P)" ]] ||
+	base_git=$BASE_DIR
 keys=()
 ((!use_cache)) || cache_keys
 read -r first ref < <(plan_run "${#entries[@]}" "$(cache_hits)" "$from" "$only")

@@ -15,10 +15,12 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-FIXED = ["apply", "checkpatch"]
+FIXED = ["apply", "checkpatch", "checkpatch:drm", "process"]
 LATE = ["sparse", "kernel-doc", "kunit", "boot", "kunit-builtin"]
 TITLES = {"apply": "Patch_applied", "checkpatch": "checkpatch",
-          "sparse": "checksparse", "kernel-doc": "kernel-doc",
+          "checkpatch:drm": "checkpatch_drm",
+          "process": "Process", "sparse": "checksparse",
+          "kernel-doc": "kernel-doc",
           "kunit": "KUnit", "boot": "Boot",
           "kunit-builtin": "KUnit_builtin"}
 

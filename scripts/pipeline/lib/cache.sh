@@ -20,13 +20,17 @@
 # base_splats.
 
 # cache_keys: keys[K] for the base plus patches 1..K, from the base, the
-# options that change what is checked, the content of the pipeline's own
+# options that change what is checked, the project's identity and the
+# base's git HEAD (the process stage's), the content of the pipeline's own
 # files (pipeline_files), of the configs and of every patch up to K.
 cache_keys() {
 	local k=0 f
 	keys[0]=$({
 		echo "$base_ident"
 		echo "$tree ${configs[*]} sparse=$sparse_config ${sparse_scope[*]} boot=$boot_config kunit-builtin=$kunit_builtin"
+		# The process stage's inputs besides the patch: the identity it
+		# accepts, the history it looks Fixes: ids up in.
+		echo "identity=$PROJECT_NAME <$PROJECT_EMAIL> git=$base_git${base_git:+ $(git -C "$base_git" rev-parse -q --verify HEAD) shallow=$(git -C "$base_git" rev-parse --is-shallow-repository)}"
 		repo_files scripts/pipeline scripts/lib config-fragments kunit-configs |
 			tr '\n' '\0' | (cd "$REPO_DIR" && xargs -0 cat)
 	} | sha256sum | cut -c1-32)

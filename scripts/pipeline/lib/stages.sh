@@ -7,7 +7,7 @@
 #
 # The run's state they read and write (check-series.sh's globals): out,
 # results, tree, configs, sparse_config, sparse_scope, scope_args,
-# boot_config, kunit_builtin, base_ident, base_label, ref, failed,
+# boot_config, kunit_builtin, base_ident, base_git, base_label, ref, failed,
 # prev_kunit, prev_kbuiltin, base_splats, applied.
 
 # status_of EXIT: a stage's status from its exit code (the contract).
@@ -210,8 +210,9 @@ apply_unchecked() {
 }
 
 # patch_stages INDEX PATCH FILE: every stage of one patch, in order: apply,
-# checkpatch, build (and sparse) in each config, kernel-doc, then the qemu
-# stages (kunit and boot, kunit-builtin). Sets applied=0 if the patch does
+# checkpatch (strict, then drm's profile), process, build (and sparse) in
+# each config, kernel-doc, then the qemu stages (kunit and boot,
+# kunit-builtin). Sets applied=0 if the patch does
 # not apply: nothing else can run then. It always returns 0, so that its
 # callers never run it where bash ignores set -e (left of || or in an if).
 patch_stages() {
@@ -231,6 +232,14 @@ patch_stages() {
 	t0=$SECONDS rc=0
 	"$REPO_DIR/scripts/pipeline/stage-checkpatch.sh" "$idx" "$out/logs" "$tree" "$file" || rc=$?
 	record "$idx" "$patch" checkpatch "$(status_of "$rc")" $((SECONDS - t0)) "$out/logs/$idx-checkpatch.log"
+	t0=$SECONDS rc=0
+	"$REPO_DIR/scripts/pipeline/stage-checkpatch.sh" --profile drm "$idx" "$out/logs" "$tree" "$file" || rc=$?
+	record "$idx" "$patch" checkpatch:drm "$(status_of "$rc")" $((SECONDS - t0)) "$out/logs/$idx-checkpatch-drm.log"
+
+	t0=$SECONDS rc=0
+	"$REPO_DIR/scripts/pipeline/stage-process.sh" --placeholder "$PROJECT_NAME <$PROJECT_EMAIL>" \
+		${base_git:+--git "$base_git"} "$idx" "$out/logs" "$file" || rc=$?
+	record "$idx" "$patch" process "$(status_of "$rc")" $((SECONDS - t0)) "$out/logs/$idx-process.log"
 
 	for cfg in "${configs[@]}"; do
 		build_stage "$idx" "$patch" "$cfg"

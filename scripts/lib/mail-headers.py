@@ -2,10 +2,17 @@
 """Read and edit the headers of the mails git format-patch writes.
 
 Usage: mail-headers.py get FILE NAME
+       mail-headers.py text FILE NAME
+       mail-headers.py addresses FILE NAME
        mail-headers.py unfold FILE...
        mail-headers.py rewrite FILE IDMAP RCPTS
 
 get:     the value of header NAME of FILE, continuation lines joined.
+text:    the same, decoded from RFC 2047 (format-patch encodes a subject
+         or a name that is not ASCII).
+addresses: the addresses of header NAME of FILE, one "Name <addr>" (or
+         "<addr>") per line, names decoded from RFC 2047 (format-patch
+         encodes a From: name that is not ASCII).
 unfold:  FILEs to standard output with every header on one line (b4 0.12
          cannot read a folded From:); bodies as they are.
 rewrite: in FILE, each old Message-Id of IDMAP ("OLD NEW" lines) becomes
@@ -20,7 +27,10 @@ import os
 import re
 import sys
 from email import policy
+from email.header import decode_header, make_header
+from email.errors import HeaderParseError
 from email.parser import HeaderParser
+from email.utils import getaddresses
 
 ID_HEADERS = ("message-id", "in-reply-to", "references")
 
@@ -52,6 +62,14 @@ def unfolded(value):
     return re.sub(r"\r?\n[ \t]+", " ", value).strip()
 
 
+def decoded(value):
+    """VALUE with its RFC 2047 encoded words decoded."""
+    try:
+        return str(make_header(decode_header(value))) if value else ""
+    except (LookupError, UnicodeDecodeError, HeaderParseError) as e:
+        sys.exit(f"mail-headers: cannot decode '{value}': {e}")
+
+
 def raw(text):
     return text.encode("utf-8", "surrogateescape")
 
@@ -70,6 +88,18 @@ def main(argv):
         _, msg, _, _ = split(args[0])
         value = msg.get(args[1])
         print(unfolded(value) if value is not None else "")
+        return 0
+    if cmd == "text" and len(args) == 2:
+        _, msg, _, _ = split(args[0])
+        value = msg.get(args[1])
+        print(decoded(unfolded(value)) if value is not None else "")
+        return 0
+    if cmd == "addresses" and len(args) == 2:
+        _, msg, _, _ = split(args[0])
+        values = [unfolded(v) for v in msg.get_all(args[1], [])]
+        for name, addr in getaddresses(values):
+            name = decoded(name)
+            print(f"{name} <{addr}>" if name else f"<{addr}>")
         return 0
     if cmd == "unfold" and args:
         out = sys.stdout.buffer
