@@ -186,7 +186,7 @@ n=$(chars "$summary")
 [[ $summary != *. ]] || finding subject "'$summary' ends with a period"
 
 # fixes: the lines checkpatch takes for a Fixes: tag (an id after it).
-shallow=0
+shallow=0 unchecked=0
 [[ -z $git_dir || $(git -C "$git_dir" rev-parse --is-shallow-repository) != true ]] || shallow=1
 while IFS= read -r line; do
 	line=${line%"${line##*[![:space:]]}"}
@@ -197,15 +197,15 @@ while IFS= read -r line; do
 	id=${BASH_REMATCH[1]} want=${BASH_REMATCH[2]}
 	[[ -n $git_dir ]] || continue
 	if ((shallow)); then
-		((shallow == 2)) || warning fixes "$git_dir is a shallow clone: Fixes: ids not looked up"
-		shallow=2
+		unchecked=1
 		continue
 	fi
-	if ! git -C "$git_dir" cat-file -e "$id^{commit}" 2>/dev/null; then
+	if ! got=$(git -C "$git_dir" log -1 --format=%s "$id^{commit}" 2>/dev/null); then
 		finding fixes "$id is no commit of $git_dir"
-	elif [[ $(git -C "$git_dir" log -1 --format=%s "$id") != "$want" ]]; then
-		finding fixes "$id is \"$(git -C "$git_dir" log -1 --format=%s "$id")\" in $git_dir, not \"$want\""
+	elif [[ $got != "$want" ]]; then
+		finding fixes "$id is \"$got\" in $git_dir, not \"$want\""
 	fi
 done < <(grep -iE '^[[:space:]]*fixes:?[[:space:]]*(commit[[:space:]]*)?[0-9a-f]{5,}' <<<"$message" || true)
+((!unchecked)) || warning fixes "$git_dir is a shallow clone: Fixes: ids not looked up"
 
 report
