@@ -101,7 +101,8 @@ check-tools: ## Check that every tool the scripts use works here
 lint: ## shellcheck over the scripts, the guest's init and the bats files; pyflakes over the Python
 	shellcheck -x scripts/*/*.sh scripts/pipeline/lib/*.sh scripts/pipeline/guest/init .ci/run CI/job.sh tests/data/*.sh tests/helpers.bash \
 		tests/data/fakebin/* tests/data/fakelinux/scripts/fake-build.sh tests/data/fakelinux/scripts/kernel-doc \
-		tests/data/fakelinux/scripts/checkpatch.pl tests/data/fakelinux/scripts/kconfig/merge_config.sh
+		tests/data/fakelinux/scripts/checkpatch.pl tests/data/fakelinux/scripts/coccicheck \
+		tests/data/fakelinux/scripts/kconfig/merge_config.sh
 	shellcheck -s bats tests/*.bats
 	pyflakes3 scripts/*/*.py tests/data/*.py CI/lava/*.py tests/data/fakelinux/tools/testing/kunit/kunit.py
 

@@ -62,10 +62,12 @@ cmd_deps() {
 }
 
 cmd_generate() {
-	local file=${1:-$ci_out/pipeline.yml} n=0 p cfg idx dir tmp
-	local -a list cfgs
+	local file=${1:-$ci_out/pipeline.yml} n=0 p cfg idx dir tmp jobs=0 k
+	local -a list cfgs tops=()
 	patch_list
 	read -ra cfgs < <(pipeline_configs) || true
+	read_matrix
+	while read -r k; do tops[k]=1; done < <(series_tops)
 	((${#list[@]})) || die generate "$series lists no patch"
 	((${#cfgs[@]})) || die generate "config-fragments/matrix has no pipeline row"
 	mkdir -p "$(dirname "$file")"
@@ -81,6 +83,9 @@ cmd_generate() {
 			n=$((n + 1))
 			idx=$(printf '%02d' "$n")
 			for cfg in "${cfgs[@]}"; do
+				# A config of when=top has jobs at the tops only.
+				[[ ${matrix_when[$cfg]} == patch || -n ${tops[n]:-} ]] || continue
+				jobs=$((jobs + 1))
 				dir=out/ci/$idx-$cfg
 				printf '\n# %s\n' "$p"
 				printf '"check %s %s":\n' "$idx" "$cfg"
@@ -96,7 +101,7 @@ cmd_generate() {
 		done
 	} >"$tmp"
 	mv "$tmp" "$file"
-	log "$file: $((n * ${#cfgs[@]})) check jobs ($n patches x ${#cfgs[@]} configs)"
+	log "$file: $jobs check jobs ($n patches x ${#cfgs[@]} configs, when=top ones at series tops)"
 }
 
 cmd_check() {

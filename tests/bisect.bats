@@ -36,7 +36,7 @@ log2up() {
 
 @test "the build stage names the fixture's seeded build break" {
 	fresh_run bisect-build
-	run "$REPO/scripts/triage/bisect-series.sh" --stage build --config xe-nosvm \
+	run "$REPO/scripts/triage/bisect-series.sh" --stage build --config xe-i386 \
 		--series "$FIXTURES/build-break/series" --patches "$FIXTURES/build-break" \
 		--out "$RUNS/bisect-build"
 	printf '%s\n' "$output"

@@ -12,12 +12,15 @@ setup() {
 	unset XE_STACK_SERIES XE_STACK_PATCHES
 }
 
-# expected_jobs SERIES: "check NN CONFIG" for every patch and pipeline config.
+# expected_jobs SERIES: "check NN CONFIG" for every patch and pipeline
+# config, those of when=top at the series' tops only.
 expected_jobs() {
-	local n=0 c
+	local n=0 c tops
+	tops=" $(stack_info "$1" tops | xargs) "
 	while read -r _; do
 		n=$((n + 1))
 		while read -r c; do
+			[[ $(stack_info when "$c") == patch || $tops == *" $n "* ]] || continue
 			printf 'check %02d %s\n' "$n" "$c"
 		done < <(stack_info configs pipeline)
 	done < <(series_patches "$1")
@@ -73,7 +76,10 @@ listed_jobs() {
 	c=$(stack_info configs pipeline | wc -l)
 	[ "$n" -gt 0 ]
 	[ "$c" -gt 0 ]
-	[ "$(expected_jobs "$REPO/series" | wc -l)" -eq $((n * c)) ]
+	t=$(stack_info tops | wc -l)
+	# xe-clang (when=top) at the 3 mail series' tops only.
+	[ "$t" -eq 3 ]
+	[ "$(expected_jobs "$REPO/series" | wc -l)" -eq $((n * (c - 1) + t)) ]
 	diff <(expected_jobs "$REPO/series") <(listed_jobs "$(realpath --relative-to="$REPO" "$child")")
 	# Each job checks its own patch and config and publishes its junit.xml.
 	python3 - "$child" <<-'EOF'
@@ -95,12 +101,14 @@ listed_jobs() {
 	EOF
 }
 
-@test "generate for a fixture series (XE_STACK_SERIES/XE_STACK_PATCHES): 3 patches x 2 configs" {
+@test "generate for a fixture series (XE_STACK_SERIES/XE_STACK_PATCHES): 3 patches x 2 configs, and xe-clang at the top" {
 	export XE_STACK_SERIES=tests/fixtures/clean/series XE_STACK_PATCHES=tests/fixtures/clean
 	mkdir -p "$REPO/out/tests"
 	child=$(mktemp "$REPO/out/tests/ci-pipeline.XXXXXX")
 	(cd "$REPO" && CI/job.sh generate "$child")
-	[ "$(expected_jobs "$FIXTURES/clean/series" | wc -l)" -eq 6 ]
+	[ "$(expected_jobs "$FIXTURES/clean/series" | wc -l)" -eq 7 ]
+	grep -qx '"check 03 xe-clang":' "$child"
+	run ! grep -q '"check 0[12] xe-clang":' "$child"
 	diff <(expected_jobs "$FIXTURES/clean/series") <(listed_jobs "$(realpath --relative-to="$REPO" "$child")")
 	grep -qx "  XE_STACK_SERIES: 'tests/fixtures/clean/series'" "$child"
 	rm -f "$child"
@@ -120,10 +128,10 @@ listed_jobs() {
 	[[ $output == *"/scripts/pipeline/check-series.sh --series $REPO/series --patches $REPO/patches --only 3 --configs xe-svm-debug --sparse-config xe-svm-debug --out $XE_STACK_CI_OUT/03-xe-svm-debug "* ]]
 	[[ $output != *--no-boot* ]]
 	XE_STACK_SERIES=$FIXTURES/clean/series XE_STACK_PATCHES=$FIXTURES/clean \
-		run "$REPO/CI/job.sh" check --dry-run 1 xe-nosvm --no-cache
-	[[ $output == *"--series $FIXTURES/clean/series --patches $FIXTURES/clean --only 1 --configs xe-nosvm --sparse-config xe-svm-debug --out $XE_STACK_CI_OUT/01-xe-nosvm --no-boot --no-cache "* ]]
+		run "$REPO/CI/job.sh" check --dry-run 1 xe-i386 --no-cache
+	[[ $output == *"--series $FIXTURES/clean/series --patches $FIXTURES/clean --only 1 --configs xe-i386 --sparse-config xe-svm-debug --out $XE_STACK_CI_OUT/01-xe-i386 --no-boot --no-cache "* ]]
 	n=$(series_patches | wc -l)
-	run "$REPO/CI/job.sh" check $((n + 1)) xe-nosvm
+	run "$REPO/CI/job.sh" check $((n + 1)) xe-i386
 	[ "$status" -eq 2 ]
 	[[ $output == *"[usage] no patch $((n + 1))"*"(1..$n)"* ]]
 	run "$REPO/CI/job.sh" check 1 xe-nothing
@@ -134,15 +142,15 @@ listed_jobs() {
 @test "report merges the jobs' results: one row per patch and stage, the worst status, no reference rows" {
 	o=$XE_STACK_CI_OUT
 	h=$'index\tpatch\tstage\tstatus\tseconds\tlog\tcached'
-	for d in 01-xe-svm-debug 01-xe-nosvm 02-xe-svm-debug 02-xe-nosvm; do
+	for d in 01-xe-svm-debug 01-xe-i386 02-xe-svm-debug 02-xe-i386; do
 		mkdir -p "$o/$d"
 		printf 'index\tpatch\tsubject\n01\ta.patch\tdrm/xe: A\n02\tb.patch\tdrm/xe: B\n' >"$o/$d/patches.tsv"
 		echo "base: pinned /x" >"$o/$d/base.txt"
 	done
 	printf '%s\n00\treference\tbuild:xe-svm-debug\tpass\t9\t\t\n01\ta.patch\tapply\tpass\t1\t\t\n01\ta.patch\tcheckpatch\twarn\t1\t\t\n01\ta.patch\tbuild:xe-svm-debug\tpass\t30\t\t\n01\ta.patch\tsparse\tpass\t0\t\t\n' "$h" >"$o/01-xe-svm-debug/results.tsv"
-	printf '%s\n01\ta.patch\tapply\tpass\t1\t\t\n01\ta.patch\tcheckpatch\twarn\t1\t\t\n01\ta.patch\tbuild:xe-nosvm\tpass\t20\t\t\n' "$h" >"$o/01-xe-nosvm/results.tsv"
+	printf '%s\n01\ta.patch\tapply\tpass\t1\t\t\n01\ta.patch\tcheckpatch\twarn\t1\t\t\n01\ta.patch\tbuild:xe-i386\tpass\t20\t\t\n' "$h" >"$o/01-xe-i386/results.tsv"
 	printf '%s\n02\tb.patch\tapply\tpass\t1\t\t\n02\tb.patch\tkernel-doc\tpass\t1\t\t\n02\tb.patch\tbuild:xe-svm-debug\tpass\t30\t\t\n' "$h" >"$o/02-xe-svm-debug/results.tsv"
-	printf '%s\n02\tb.patch\tapply\tpass\t1\t\t\n02\tb.patch\tkernel-doc\tfail\t1\tlogs/02-kernel-doc.log\t\n02\tb.patch\tbuild:xe-nosvm\tfail\t20\t\t\n' "$h" >"$o/02-xe-nosvm/results.tsv"
+	printf '%s\n02\tb.patch\tapply\tpass\t1\t\t\n02\tb.patch\tkernel-doc\tfail\t1\tlogs/02-kernel-doc.log\t\n02\tb.patch\tbuild:xe-i386\tfail\t20\t\t\n' "$h" >"$o/02-xe-i386/results.tsv"
 	run "$REPO/CI/job.sh" report
 	[ "$status" -eq 0 ]
 	r=$o/report/results.tsv
@@ -150,9 +158,9 @@ listed_jobs() {
 	run ! grep -q '^00' "$r"
 	[ "$(awk -F'\t' '$1 == "02" && $3 == "kernel-doc" { print $4 }' "$r")" = fail ]
 	[ "$(awk -F'\t' '$1 == "01" && $3 == "checkpatch" { print $4 }' "$r")" = warn ]
-	[ "$(awk -F'\t' '$1 == "02" && $3 == "build:xe-nosvm" { print $4 }' "$r")" = fail ]
+	[ "$(awk -F'\t' '$1 == "02" && $3 == "build:xe-i386" { print $4 }' "$r")" = fail ]
 	grep -q '^| 02 | drm/xe: B | pass 1s | skipped | pass 30s | fail 20s |' "$o/report/report.md"
-	grep -q 'Build xe-svm-debug | Build xe-nosvm' "$o/report/report.md"
+	grep -q 'Build xe-svm-debug | Build xe-i386' "$o/report/report.md"
 	grep -q 'failures="2"' "$o/report/junit.xml"
 	rm -rf "${o:?}"/0*
 	run "$REPO/CI/job.sh" report
@@ -199,15 +207,15 @@ listed_jobs() {
 	[ "$status" -eq 1 ]
 }
 
-@test "one check job runs here: CI/job.sh check 2 xe-nosvm on the clean fixture passes, build only, junit names patch 2" {
+@test "one check job runs here: CI/job.sh check 2 xe-i386 on the clean fixture passes, build only, junit names patch 2" {
 	cp -r "$FIXTURES/clean" "$BATS_TEST_TMPDIR/clean"
 	export XE_STACK_SERIES=$BATS_TEST_TMPDIR/clean/series XE_STACK_PATCHES=$BATS_TEST_TMPDIR/clean
-	run "$REPO/CI/job.sh" check 2 xe-nosvm
+	run "$REPO/CI/job.sh" check 2 xe-i386
 	mkdir -p "$RUNS" && printf '%s\n' "$output" >"$RUNS/ci-check.console"
 	[ "$status" -eq 0 ]
-	d=$XE_STACK_CI_OUT/02-xe-nosvm
-	[[ $output == *"--only 2 --configs xe-nosvm"*"--no-boot"* ]]
-	for s in apply checkpatch checkpatch:drm process build:xe-nosvm kernel-doc; do
+	d=$XE_STACK_CI_OUT/02-xe-i386
+	[[ $output == *"--only 2 --configs xe-i386"*"--no-boot"* ]]
+	for s in apply checkpatch checkpatch:drm process build:xe-i386 kernel-doc coccinelle; do
 		[ "$(awk -F'\t' -v s="$s" '$1 == "02" && $3 == s { print $4 }' "$d/results.tsv")" = pass ] ||
 			{ echo "02 $s: not pass"; false; }
 	done
@@ -215,6 +223,6 @@ listed_jobs() {
 	[ -z "$(awk -F'\t' 'NR > 1 && $1 != "00" && $1 != "02"' "$d/results.tsv")" ]
 	run ! grep -qP '^[^\t]*\t[^\t]*\t(boot|kunit|sparse)\t' "$d/results.tsv"
 	grep -q '<testsuite name="02 \[PATCH 2/3\] drm/xe: Say what xe_range_fence_insert' "$d/junit.xml"
-	grep -q 'classname="patch.02" name="build:xe-nosvm"' "$d/junit.xml"
+	grep -q 'classname="patch.02" name="build:xe-i386"' "$d/junit.xml"
 	run ! grep -q 'classname="patch.0[13]"' "$d/junit.xml"
 }

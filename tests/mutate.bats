@@ -84,7 +84,7 @@ PATCH
 @test "mutate: each mutant is killed at the stage that catches it, or listed as a survivor" {
 	fresh_run mutate
 	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$muts" --out "$RUNS/mutate" \
-		--configs xe-nosvm --no-boot
+		--configs xe-i386 --no-boot
 	printf '%s\n' "$output"
 	# 1 of 2 killed: under the 90 % asked for by default.
 	[ "$status" -eq 1 ]
@@ -99,7 +99,7 @@ PATCH
 	grep -q '^+ \* @tree: range fence tree to insert into$' "$FIXTURES/clean/drm-xe-Fix-a-typo-in-the-xe_range_fence_insert-kernel-doc.patch"
 	[ -z "$(awk -F'\t' '$1 == "02"' "$RUNS/mutate/runs/wording/check/results.tsv")" ]
 	run "$REPO/scripts/triage/mutate.sh" "${args[@]}" --mutations "$muts" --out "$RUNS/mutate" \
-		--configs xe-nosvm --no-boot --min-ratio 100 param-renamed
+		--configs xe-i386 --no-boot --min-ratio 100 param-renamed
 	[ "$status" -eq 0 ]
 	grep -q 'mutants: 1, killed: 1' "$RUNS/mutate/summary.txt"
 }

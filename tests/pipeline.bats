@@ -57,10 +57,10 @@ stages() {
 	fake_series one two
 	check
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	[ "$(stages 00)" = "build:xe-svm-debug=pass sparse=pass build:xe-nosvm=pass kunit=pass boot=pass kunit-builtin=pass" ]
-	for i in 01 02; do
-		[ "$(stages $i)" = "apply=pass checkpatch=pass checkpatch:drm=pass process=pass build:xe-svm-debug=pass sparse=pass build:xe-nosvm=pass kernel-doc=pass kunit=pass boot=pass kunit-builtin=pass" ]
-	done
+	[ "$(stages 00)" = "build:xe-svm-debug=pass sparse=pass build:xe-i386=pass build:xe-clang=pass kunit=pass boot=pass kunit-builtin=pass" ]
+	# xe-clang (when=top) is built at the top only.
+	[ "$(stages 01)" = "apply=pass checkpatch=pass checkpatch:drm=pass process=pass build:xe-svm-debug=pass sparse=pass build:xe-i386=pass kernel-doc=pass coccinelle=pass kunit=pass boot=pass kunit-builtin=pass" ]
+	[ "$(stages 02)" = "apply=pass checkpatch=pass checkpatch:drm=pass process=pass build:xe-svm-debug=pass sparse=pass build:xe-i386=pass build:xe-clang=pass kernel-doc=pass coccinelle=pass kunit=pass boot=pass kunit-builtin=pass" ]
 	grep -q '^kunit: 2 tests, 2 passed' "$OUT/logs/02-kunit.log"
 	[ -f "$OUT/report.md" ]
 	[ -f "$OUT/junit.xml" ]
@@ -73,6 +73,9 @@ stages() {
 		["fake: error no such thing"]="build:.*=fail"
 		["fake: sparse bad cast"]="sparse=fail"
 		["fake: kdoc no description"]="kernel-doc=fail"
+		["fake: cocci WARNING: Consider using %pe"]="coccinelle=fail"
+		["fake: clang variable unset here"]="build:xe-clang=fail"
+		["fake: udivdi3"]="build:xe-i386=fail"
 		["fake: checkpatch-warn line too long"]="checkpatch(:drm)?=warn"
 		["fake: no-signoff"]="process=fail"
 		["fake: boot-warn"]="boot=fail"
@@ -89,8 +92,44 @@ stages() {
 		done
 		# Both checkpatch runs see a warning both profiles keep.
 		[[ $mark != *checkpatch-warn* || $got == "checkpatch=warn checkpatch:drm=warn" ]]
-		[ "$(stages 01 | grep -o '=pass' | wc -l)" -eq 11 ]
+		[ "$(stages 01 | grep -o '=pass' | wc -l)" -eq 12 ]
 	done
+}
+
+@test "schedule: a when=top config is built at each mail series' top and the last patch, and at N with --only N" {
+	fake_series "fake: clang c unset" two three four
+	printf '# mail: a\n0001-fake-1.patch\n0002-fake-2.patch\n# mail: b\n0003-fake-3.patch\n0004-fake-4.patch\n' >"$S/series"
+	check --keep-going
+	[ "$status" -eq 1 ]
+	[[ $(stages 01) != *xe-clang* && $(stages 03) != *xe-clang* ]]
+	[[ $(stages 01) == *"build:xe-i386=pass"* && $(stages 03) == *"build:xe-i386=pass"* ]]
+	# Patch 1's clang warning is found at the top of its mail series...
+	[[ $(stages 02) == *"build:xe-clang=fail"* ]]
+	grep -q 'c unset \[-Wfake-clang\]' "$OUT/logs/02-build-xe-clang.new"
+	[[ $output == *"xe-clang is built at series tops only"*"--only N --configs xe-clang"* ]]
+	# ...and is not new at the next top.
+	[[ $(stages 04) == *"build:xe-clang=pass"* ]]
+	# --only 1 builds patch 1 in xe-clang: the warning is its own.
+	check --only 1 --configs xe-clang --no-boot
+	[ "$status" -eq 1 ]
+	[ "$(stages 01 | tr ' ' '\n' | grep '^build:')" = "build:xe-clang=fail" ]
+}
+
+@test "coccinelle: a new report fails; one there before the patch does not; a file is checked once per content" {
+	export FAKE_COCCI_CALLS=$BATS_TEST_TMPDIR/cocci-calls
+	fake_series "fake: cocci WARNING: old report" "fake: cocci WARNING: new report"
+	check --keep-going --no-boot
+	[ "$status" -eq 1 ]
+	[[ $(stages 01) == *"coccinelle=fail"* && $(stages 02) == *"coccinelle=fail"* ]]
+	[ "$(cat "$OUT/logs/01-coccinelle.new")" = "$(printf 'cocci\tdrivers/gpu/drm/xe/xe_fake.c\tWARNING: old report')" ]
+	[ "$(cat "$OUT/logs/02-coccinelle.new")" = "$(printf 'cocci\tdrivers/gpu/drm/xe/xe_fake.c\tWARNING: new report')" ]
+	grep -q '^drivers/gpu/drm/xe/xe_fake.c:[0-9]*:8-15: WARNING: new report$' "$OUT/logs/02-coccinelle.log"
+	[[ $output == *"[coccinelle] new reports:"* ]]
+	# The base's file, then after each patch: the run before patch 2
+	# found the file as patch 1 left it.
+	[ "$(wc -l <"$FAKE_COCCI_CALLS")" -eq 3 ]
+	check --keep-going --no-boot --no-cache
+	[ "$(wc -l <"$FAKE_COCCI_CALLS")" -eq 3 ]
 }
 
 @test "checkpatch: a new file passes the strict run and warns in drm's profile, as that CI reports it" {
@@ -166,9 +205,9 @@ stages() {
 	printf '#!/bin/bash\nexec -a "$0" /usr/bin/python3 "$@"\n' >"$t/real/python3"
 	chmod +x "$t/shims/python3" "$t/real/python3"
 	fake_series one
-	PATH=$t/shims:$PATH check --configs xe-nosvm --no-boot
+	PATH=$t/shims:$PATH check --configs xe-i386 --no-boot
 	[ "$status" -eq 0 ]
-	grep -q "^  KDOC    drivers/gpu/drm/xe/xe_fake.c ($t/real/python3)\$" "$OUT/logs/01-build-xe-nosvm.log"
+	grep -q "^  KDOC    drivers/gpu/drm/xe/xe_fake.c ($t/real/python3)\$" "$OUT/logs/01-build-xe-i386.log"
 }
 
 @test "the first failing patch stops the run; --keep-going checks the rest" {
@@ -185,8 +224,11 @@ stages() {
 	fake_series "fake: warning w" "fake: sparse s" three
 	check --keep-going
 	[ "$status" -eq 1 ]
-	[[ $(stages 02) == *"build:xe-svm-debug=pass sparse=fail build:xe-nosvm=pass"* ]]
-	[ "$(stages 03 | grep -o '=pass' | wc -l)" -eq 11 ]
+	[[ $(stages 02) == *"build:xe-svm-debug=pass sparse=fail build:xe-i386=pass"* ]]
+	# xe-clang (when=top) was not built at patch 1: at the top, its
+	# warning is new there.
+	[ "$(stages 03 | grep -o '=pass' | wc -l)" -eq 12 ]
+	[[ $(stages 03) == *"build:xe-clang=fail"* ]]
 }
 
 @test "the results cache: a second run checks nothing; a changed patch is checked again from there" {
@@ -203,7 +245,7 @@ stages() {
 	check
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01 02" ] || { cat "$OUT/results.tsv"; false; }
-	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 11 ]
+	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 13 ]
 	# Patch 1 changes: every patch after it is checked again too.
 	sed -i 's/Change 1\./Change 1, reworded./' "$S/0001-fake-1.patch"
 	check
@@ -261,12 +303,12 @@ stages() {
 	check --from 3
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01 02" ]
-	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 11 ]
+	[ "$(awk -F'\t' '$1 == "03" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 13 ]
 	# --only 2, the whole series cached: 00 and 01 from the cache, 02 checked again, no 03.
 	check --only 2
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 == "cached" { print $1 }' "$OUT/results.tsv" | sort -u | paste -sd' ')" = "00 01" ]
-	[ "$(awk -F'\t' '$1 == "02" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 11 ]
+	[ "$(awk -F'\t' '$1 == "02" && $7 == ""' "$OUT/results.tsv" | wc -l)" -eq 13 ]
 	[ -z "$(stages 03)" ]
 	# Patch 3 alone: patch 2's warning is in its reference, not new.
 	fake_series one "fake: warning w" three
@@ -342,9 +384,9 @@ stages() {
 	run "$REPO/scripts/mail/check-mail-series.sh" --series "$S/series" --patches "$S" --out "$OUT.mail"
 	[ "$status" -eq 1 ]
 	[ "$(awk -F'\t' 'NR > 1 { print $1 ":" $2 ":" $3 }' "$OUT.mail/results.tsv" | xargs)" = \
-		"one:apply:pass one:build:xe-svm-debug:pass one:build:xe-nosvm:pass two:apply:pass two:build:xe-svm-debug:fail two:build:xe-nosvm:fail" ]
-	grep -qx 'cc	drivers/gpu/drm/xe/xe_fake.c	warning w \[-Wfake\]' "$OUT.mail/logs/two-build-xe-nosvm.new"
-	[[ $output == *"mail series two: the build fails in xe-nosvm, or warns anew (stage build)"* ]]
+		"one:apply:pass one:build:xe-svm-debug:pass one:build:xe-i386:pass two:apply:pass two:build:xe-svm-debug:fail two:build:xe-i386:fail" ]
+	grep -qx 'cc	drivers/gpu/drm/xe/xe_fake.c	warning w \[-Wfake\]' "$OUT.mail/logs/two-build-xe-i386.new"
+	[[ $output == *"mail series two: the build fails in xe-i386, or warns anew (stage build)"* ]]
 	# Without its '# with:' line, two does not apply alone.
 	sed -i '/^# with:/d' "$S/series"
 	run "$REPO/scripts/mail/check-mail-series.sh" --series "$S/series" --patches "$S" --out "$OUT.mail" --only two

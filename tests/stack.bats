@@ -16,17 +16,34 @@ load helpers
 	# CI will, on each patch that adds a file and on no other.
 	[ -z "$(awk -F'\t' 'NR > 1 && ($4 == "fail" || $4 == "warn") && $3 != "checkpatch:drm"' "$RUNS/stack/results.tsv")" ]
 	# And no stage was left out: each ran and passed on every patch.
-	stages=(apply checkpatch process sparse kernel-doc kunit boot kunit-builtin)
-	for c in $(stack_info configs pipeline); do stages+=("build:$c"); done
+	# The configs of when=top ran at the series' tops, and only there.
+	stages=(apply checkpatch process sparse kernel-doc coccinelle kunit boot kunit-builtin)
+	top_stages=()
+	for c in $(stack_info configs pipeline); do
+		if [ "$(stack_info when "$c")" = top ]; then
+			top_stages+=("build:$c")
+		else
+			stages+=("build:$c")
+		fi
+	done
+	tops=" $(stack_info tops | xargs) "
 	mapfile -t ps < <(series_patches)
 	n=${#ps[@]}
 	[ "$n" -gt 0 ]
-	[ "${#stages[@]}" -gt 8 ]
+	[ "${#stages[@]}" -gt 9 ]
+	[ "${#top_stages[@]}" -gt 0 ]
 	adds=0
 	for ((i = 1; i <= n; i++)); do
 		idx=$(printf %02d "$i")
 		for s in "${stages[@]}"; do
 			[ "$(cell stack "$idx" "$s")" = pass ] || { echo "patch $i: $s"; false; }
+		done
+		for s in "${top_stages[@]}"; do
+			if [[ $tops == *" $i "* ]]; then
+				[ "$(cell stack "$idx" "$s")" = pass ] || { echo "patch $i (a top): $s"; false; }
+			else
+				[ -z "$(cell stack "$idx" "$s")" ] || { echo "patch $i (no top): $s ran"; false; }
+			fi
 		done
 		if grep -q '^--- /dev/null' "$REPO/patches/${ps[i - 1]}"; then
 			adds=$((adds + 1))
@@ -68,9 +85,13 @@ load helpers
 	printf '%s\n' "$output" >"$RUNS/mail-check.console"
 	echo "$output" | tail -n 20
 	[ "$status" -eq 0 ]
-	# For each series: apply, and a build in each pipeline config.
+	# For each series: apply, and a build in each pipeline config built
+	# for every patch (the when=top ones built the tops in the stack).
 	series=$(grep -c '^# mail:' "$REPO/series")
-	configs=$(stack_info configs pipeline | wc -l)
+	configs=0
+	for c in $(stack_info configs pipeline); do
+		[ "$(stack_info when "$c")" = top ] || configs=$((configs + 1))
+	done
 	[ "$(grep -c '	pass	' "$RUNS/mail-check/results.tsv")" -eq $((series * (configs + 1))) ]
 	# Each series got exactly its own patches, those it carries first.
 	stack_info mails | while read -r n; do
@@ -86,10 +107,10 @@ load helpers
 	grep -v '^# with:' "$REPO/series" >"$s/series"
 	fresh_run mail-check-fail
 	run "$REPO/scripts/mail/check-mail-series.sh" --series "$s/series" --only purgeable-query \
-		--configs xe-nosvm --no-cache --out "$RUNS/mail-check-fail"
+		--configs xe-i386 --no-cache --out "$RUNS/mail-check-fail"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ $output == *"mail series purgeable-query: patch drm-xe-vm-Fill-purgeable-state-"*" does not apply to the base alone (stage apply)"* ]]
 	[ "$(awk -F'\t' '$1 == "purgeable-query" { print $2 ":" $3 }' "$RUNS/mail-check-fail/results.tsv" | xargs)" = \
-		"apply:fail build:xe-nosvm:skip" ]
+		"apply:fail build:xe-i386:skip" ]
 }

@@ -226,7 +226,7 @@ info() { "$REPO/scripts/lib/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series"
 }
 
 @test "stack-info: the matrix's configs by role, and a row without fragments refused" {
-	[ "$(stack_info configs pipeline | paste -sd' ')" = "xe-svm-debug xe-nosvm" ]
+	[ "$(stack_info configs pipeline | paste -sd' ')" = "xe-svm-debug xe-i386 xe-clang" ]
 	[ "$(stack_info configs debian)" = deb-xe ]
 	f=$BATS_TEST_TMPDIR/frag
 	mkdir -p "$f"
@@ -234,13 +234,34 @@ info() { "$REPO/scripts/lib/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series"
 	XE_STACK_FRAGMENTS=$f run "$REPO/scripts/lib/stack-info.sh" configs pipeline
 	[ "$status" -eq 1 ]
 	[[ $output == *"[config] matrix row 'y' needs a role and fragments"* ]]
+	# Settings: when, arch and cc, each with its values only.
+	[ "$(stack_info when xe-clang)" = top ]
+	[ "$(stack_info when xe-i386)" = patch ]
+	printf 'x pipeline when=top arch=i386 cc=clang base\n' >"$f/matrix"
+	XE_STACK_FRAGMENTS=$f run "$REPO/scripts/lib/stack-info.sh" when x
+	[ "$output" = top ]
+	for bad in when=often arch=arm64 cc=icc frobs=1; do
+		printf 'x pipeline %s base\n' "$bad" >"$f/matrix"
+		XE_STACK_FRAGMENTS=$f run "$REPO/scripts/lib/stack-info.sh" configs pipeline
+		[ "$status" -eq 1 ]
+		[[ $output == *"[config] matrix row 'x': unknown setting '$bad'"* ]]
+	done
+	# Only settings: no fragment.
+	printf 'x pipeline when=top\n' >"$f/matrix"
+	XE_STACK_FRAGMENTS=$f run "$REPO/scripts/lib/stack-info.sh" configs pipeline
+	[[ $output == *"[config] matrix row 'x' needs a role and fragments"* ]]
+}
+
+@test "stack-info: the tops are the last patch of each mail series and the last patch" {
+	[ "$(stack_info tops | xargs)" = "1 7 9" ]
+	[ "$(stack_info "$FIXTURES/clean/series" tops | xargs)" = 3 ]
 }
 
 @test "check-boot: the base's console records 7.3's own KUnit warnings; against it, itself passes" {
 	d=$BATS_TEST_TMPDIR
 	run "$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/base.console" "$d/base.sigs" --record
 	[ "$status" -eq 0 ]
-	[ "$(cat "$d/base.sigs")" = "13	WARNING: drivers/gpu/drm/xe/xe_rtp.c at rule_match_and [xe], CPU#N: kunit_try_catch/N" ]
+	[ "$(cat "$d/base.sigs")" = "13	WARNING: drivers/gpu/drm/xe/xe_rtp.c at rule_match_and [xe], CPU#N: kunit_try_catch/N @ rule_match_or [xe] < xe_rtp_rule_matches [xe] < xe_rtp_rules_tests [xe_test]" ]
 	run "$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/base.console" "$d/again.sigs" "$d/base.sigs"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
@@ -254,13 +275,34 @@ info() { "$REPO/scripts/lib/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series"
 	"$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/base.console" "$d/base.sigs" --record
 	run "$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/warn.console" "$d/warn.sigs" "$d/base.sigs"
 	[ "$status" -eq 1 ]
-	[ "${lines[0]}" = "new splat (4 here, 0 in the base): WARNING: drivers/gpu/drm/xe/xe_module.c at xe_init [xe], CPU#N: modprobe/N" ]
+	[ "${lines[0]}" = "new splat (4 here, 0 in the base): WARNING: drivers/gpu/drm/xe/xe_module.c at xe_init [xe], CPU#N: modprobe/N @ do_one_initcall < do_init_module < load_module" ]
 	[[ ${lines[1]} == *"xe_module.c:191 at xe_init+0x11/0x140"* ]]
-	grep -qx '13	WARNING: drivers/gpu/drm/xe/xe_rtp.c at rule_match_and \[xe\], CPU#N: kunit_try_catch/N' "$d/warn.sigs"
+	# Then the call trace's reliable frames, for decode_stacktrace.sh.
+	[[ ${lines[2]} == *" do_one_initcall+0xbf/0x400" ]]
+	run ! grep -q '^    .* ? ' <<<"$output"
+	grep -qx '13	WARNING: drivers/gpu/drm/xe/xe_rtp.c at rule_match_and \[xe\], CPU#N: kunit_try_catch/N @ .*' "$d/warn.sigs"
 	# The same count in the base is not new.
 	cp "$d/warn.sigs" "$d/same.sigs"
 	run "$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/warn.console" "$d/warn.sigs" "$d/same.sigs"
 	[ "$status" -eq 0 ]
+}
+
+@test "check-boot: the same warning from another caller is a new splat, told apart by its stack" {
+	d=$BATS_TEST_TMPDIR
+	"$REPO/scripts/pipeline/check-boot.py" "$DATA/boot/warn.console" "$d/warn.sigs" --record
+	# One of the 4 xe_init warnings reached through another function.
+	awk '!done && /^ do_one_initcall\+/ { sub(/do_one_initcall/, "xe_other_caller"); done = 1 } 1' \
+		"$DATA/boot/warn.console" >"$d/other.console"
+	run "$REPO/scripts/pipeline/check-boot.py" "$d/other.console" "$d/other.sigs" "$d/warn.sigs"
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "new splat (1 here, 0 in the base): WARNING: drivers/gpu/drm/xe/xe_module.c at xe_init [xe], CPU#N: modprobe/N @ xe_other_caller" ]
+	grep -qx '3	WARNING: .* @ do_one_initcall < do_init_module < load_module' "$d/other.sigs"
+	# kunit-configs/known-splats names xe_rtp's warning by its message:
+	# any stack under it is excused.
+	sed 's/xe_rtp_rule_matches+/xe_rtp_elsewhere+/' "$DATA/boot/base.console" >"$d/rtp.console"
+	run "$REPO/scripts/pipeline/check-boot.py" "$d/rtp.console" "$d/rtp.sigs"
+	[ "$status" -eq 0 ]
+	grep -q '@ rule_match_or \[xe\] < xe_rtp_elsewhere \[xe\]' "$d/rtp.sigs"
 }
 
 @test "check-boot: a guest killed by the timeout, a failed step and a console that never ends fail" {
@@ -306,6 +348,12 @@ info() { "$REPO/scripts/lib/stack-info.sh" --series "$BATS_TEST_TMPDIR/s/series"
 	grep -q '^| 01 | \[PATCH\] drm/xe: Warn at module init |.* fail 21s |' "$BATS_TEST_TMPDIR/r/report.md"
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["failed"] == 1, d' "$BATS_TEST_TMPDIR/r/report.json"
 	grep -q '<failure' "$BATS_TEST_TMPDIR/r/junit.xml"
+	# The new splat, with its stack fingerprint, in each form.
+	sig='new splat (4 here, 0 in the base): WARNING: drivers/gpu/drm/xe/xe_module.c at xe_init [xe], CPU#N: modprobe/N @ do_one_initcall < do_init_module < load_module'
+	grep -qxF -- "- 01: $sig" "$BATS_TEST_TMPDIR/r/report.md"
+	[[ $output == *"  01: $sig"* ]]
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["patches"][1]["splats"] == [sys.argv[2]], d' "$BATS_TEST_TMPDIR/r/report.json" "$sig"
+	python3 -c 'import sys, xml.etree.ElementTree as E; m = [f.get("message") for f in E.parse(sys.argv[1]).iter("failure")]; assert m == [sys.argv[2]], m' "$BATS_TEST_TMPDIR/r/junit.xml" "$sig"
 	# A run without kunit-builtin prints no reproducer; one with it does.
 	[[ $output != *"kunit-builtin by hand"* ]]
 	printf '01\tx.patch\tkunit-builtin\tpass\t9\tl\t\n' >>"$BATS_TEST_TMPDIR/r/results.tsv"

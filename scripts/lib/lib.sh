@@ -105,6 +105,21 @@ parse_series() {
 	done
 }
 
+# series_tops: after parse_series, the tops of the series, one number a
+# line (1 = its first patch): the last patch of each mail series, and the
+# last patch. The configs of when=top (read_matrix) are built there.
+series_tops() {
+	local m p k
+	for m in "${mail_names[@]}"; do
+		p=${mail_own[$m]%$'\n'}
+		p=${p##*$'\n'}
+		for ((k = 0; k < ${#entries[@]}; k++)); do
+			[[ ${entries[k]} != "$p" ]] || echo $((k + 1))
+		done
+	done
+	((${#entries[@]} == 0)) || echo "${#entries[@]}"
+}
+
 # mail_err MESSAGE: the first thing wrong with a series' mail lines.
 mail_err() { [[ -n $mail_error ]] || mail_error=$1; }
 
@@ -358,20 +373,47 @@ open_run() {
 }
 
 # The one parser of config-fragments/matrix (or XE_STACK_FRAGMENTS/matrix):
-# "NAME ROLE FRAGMENT..." rows, "#" comments. read_matrix sets
-# matrix_names[] in order, and per NAME matrix_role[NAME] and
-# matrix_frags[NAME] (its fragment names, space-separated).
+# "NAME ROLE [KEY=VALUE...] FRAGMENT..." rows, "#" comments. The keys:
+#   when=patch|top      the pipeline builds the config for every patch
+#                       (the default), or only for the top patch of each
+#                       mail series (and the base)
+#   arch=x86_64|i386    the kernel's ARCH (default x86_64)
+#   cc=gcc|clang        the toolchain: gcc, or LLVM=$PIN_LLVM (default gcc)
+# read_matrix sets matrix_names[] in order, and per NAME matrix_role[NAME],
+# matrix_frags[NAME] (its fragment names, space-separated), matrix_when,
+# matrix_arch and matrix_cc.
 read_matrix() {
-	local f=${XE_STACK_FRAGMENTS:-$REPO_DIR/config-fragments}/matrix name role frags
+	local f=${XE_STACK_FRAGMENTS:-$REPO_DIR/config-fragments}/matrix name role rest w
+	local -A opt
 	matrix_names=()
-	declare -gA matrix_role=() matrix_frags=()
+	declare -gA matrix_role=() matrix_frags=() matrix_when=() matrix_arch=() matrix_cc=()
 	[[ -f $f ]] || die config "no matrix: $f"
-	while read -r name role frags; do
+	while read -r name role rest; do
 		[[ -n $name && $name != \#* ]] || continue
-		[[ -n $role && -n $frags ]] || die config "matrix row '$name' needs a role and fragments ($f)"
+		opt=([when]=patch [arch]=x86_64 [cc]=gcc)
+		matrix_frags[$name]=''
+		for w in $rest; do
+			if [[ $w != *=* ]]; then
+				matrix_frags[$name]+=${matrix_frags[$name]:+ }$w
+			elif [[ $w =~ ^(when=(patch|top)|arch=(x86_64|i386)|cc=(gcc|clang))$ ]]; then
+				opt[${w%%=*}]=${w#*=}
+			else
+				die config "matrix row '$name': unknown setting '$w' (when=patch|top, arch=x86_64|i386, cc=gcc|clang) ($f)"
+			fi
+		done
+		[[ -n $role && -n ${matrix_frags[$name]} ]] || die config "matrix row '$name' needs a role and fragments ($f)"
 		matrix_names+=("$name")
-		matrix_role[$name]=$role matrix_frags[$name]=$frags
+		matrix_role[$name]=$role matrix_when[$name]=${opt[when]}
+		matrix_arch[$name]=${opt[arch]} matrix_cc[$name]=${opt[cc]}
 	done <"$f"
+}
+
+# matrix_make_args NAME: the make variables that select the row's ARCH and
+# toolchain, one a line (read_matrix first). Without CC=: the caller adds
+# its own (ccache).
+matrix_make_args() {
+	echo "ARCH=${matrix_arch[$1]}"
+	[[ ${matrix_cc[$1]} != clang ]] || echo "LLVM=$PIN_LLVM"
 }
 
 # matrix_configs ROLE: the configs of the matrix's ROLE rows, in order,
@@ -387,6 +429,16 @@ matrix_configs() {
 
 # pipeline_configs: the configs the per-patch pipeline checks, on one line.
 pipeline_configs() { matrix_configs pipeline; }
+
+# pipeline_configs_when WHEN: those of them built at WHEN (patch or top).
+pipeline_configs_when() {
+	local c picked=()
+	read_matrix
+	for c in $(matrix_configs pipeline); do
+		[[ ${matrix_when[$c]} != "$1" ]] || picked+=("$c")
+	done
+	printf '%s\n' "${picked[*]}"
+}
 
 # matrix_config NAME: fail unless NAME is a config of config-fragments/matrix.
 matrix_config() {

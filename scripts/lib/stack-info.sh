@@ -5,12 +5,15 @@
 # (lib.sh): for the CI jobs, the tests and anything not written in bash.
 #
 #   patches          the patches of the series, in order
+#   tops             the series' tops, by number (1 = the first patch): the
+#                    last patch of each mail series, and the last patch
 #   mails            the mail series, in order
 #   own NAME         the patches of mail series NAME
 #   with NAME        the patches of earlier series that NAME's mails carry
 #   mail NAME        what NAME's mails hold: the carried patches, then its own
 #   configs ROLE     the configs of config-fragments/matrix with role ROLE
 #                    (pipeline, extra, debian), one per line
+#   when CONFIG      when the pipeline builds CONFIG: patch or top
 #
 #   --series FILE    the series file (default: series)
 #   --patches DIR    where its patches are (default: patches/)
@@ -33,8 +36,8 @@ done
 (($#)) || die usage "what to print? (see --help)"
 what=$1 name=${2:-}
 case $what in
-patches | mails) (($# == 1)) || die usage "$what takes no name" ;;
-own | with | mail | configs) (($# == 2)) || die usage "$what needs a name" ;;
+patches | mails | tops) (($# == 1)) || die usage "$what takes no name" ;;
+own | with | mail | configs | when) (($# == 2)) || die usage "$what needs a name" ;;
 *) die usage "unknown question '$what' (see --help)" ;;
 esac
 
@@ -43,9 +46,19 @@ configs)
 	matrix_configs "$name" | tr ' ' '\n' | sed '/^$/d'
 	exit 0
 	;;
+when)
+	matrix_config "$name"
+	echo "${matrix_when[$name]}"
+	exit 0
+	;;
 patches)
 	read_series "$series" "$patches" empty-ok
 	((${#entries[@]} == 0)) || printf '%s\n' "${entries[@]}"
+	exit 0
+	;;
+tops)
+	read_series "$series" "$patches" empty-ok
+	series_tops | sort -nu
 	exit 0
 	;;
 esac

@@ -5,7 +5,7 @@
 # a maintainer takes it: alone, on the base. In the pipeline's work tree,
 # the unpatched base gets the series' patches with quilt, the patches
 # its "# with: PATCH" lines name first, then its own; the result is
-# built in every config of the matrix (W=1). A patch that does not apply,
+# built in the pipeline's configs of when=patch (W=1). A patch that does not apply,
 # a build that fails, or a compiler warning the base does not have fails
 # the series. The base's warnings are the baseline that check-series.sh
 # stores in each build dir: run this after it (make pipeline does).
@@ -19,7 +19,7 @@
 #   --series FILE    the series file (default: the repo's series)
 #   --patches DIR    the patches directory (default: the repo's patches/)
 #   --configs "A B"  configs from config-fragments/matrix (default: the
-#                    pipeline configs)
+#                    pipeline configs of when=patch)
 #   --only NAME      check mail series NAME only
 #   --out DIR        results and logs (default: out/mail-check in the
 #                    repo); a folder that exists must be empty or an
@@ -56,7 +56,10 @@ while (($#)); do
 	esac
 	shift
 done
-[[ -n $configs ]] || configs=$(pipeline_configs)
+# Each mail series alone is a top, but the configs of when=top build its
+# code at the stack's tops already (check-series.sh): alone, it is built in
+# the configs of every patch.
+[[ -n $configs ]] || configs=$(pipeline_configs_when patch)
 read -ra configs <<<"$configs"
 ((${#configs[@]})) || die usage "--configs: no config given"
 for c in "${configs[@]}"; do matrix_config "$c"; done

@@ -39,7 +39,16 @@ need make make
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
-args=(-C "$src" O="$build" ARCH=x86_64 -j"$JOBS" W=1 CC="ccache gcc"
+# The row's ARCH and toolchain; the compiler through ccache either way.
+read_matrix
+mapfile -t args < <(matrix_make_args "$name")
+if [[ ${matrix_cc[$name]} == clang ]]; then
+	need "clang$PIN_LLVM" "clang$PIN_LLVM lld$PIN_LLVM llvm$PIN_LLVM"
+	args+=(CC="ccache clang$PIN_LLVM")
+else
+	args+=(CC="ccache gcc")
+fi
+args+=(-C "$src" O="$build" -j"$JOBS" W=1
 	KBUILD_BUILD_TIMESTAMP=xe-stack KBUILD_BUILD_USER=xe-stack KBUILD_BUILD_HOST=xe-stack)
 # The kernel runs its Python tools as $(PYTHON3): kernel-doc once per
 # compiled file under W=1, about 1,100 times in a cold build. Given the

@@ -4,12 +4,16 @@
 Usage: check-boot.py CONSOLE OUT_SIGS [BASE_SIGS | --record]
 
 Splats listed in kunit-configs/known-splats (7.3's own, measured) never
-fail, whatever the base run showed.
+fail, whatever the base run showed: a line there is a whole signature,
+or a message alone, which matches it from any stack.
 
 Writes to OUT_SIGS one line per splat signature with its count: WARNING,
 BUG (KASAN included), lockdep reports, Oops, panics and kmemleak leaks,
 with CPU, PID, addresses, offsets and line numbers removed so that the
-same splat matches across patches. With BASE_SIGS (the unpatched
+same splat matches across patches, then " @ " and the splat's stack
+fingerprint: the top frames of its call trace, by function name (see
+fingerprint()). The same message reached from another caller is another
+splat. With BASE_SIGS (the unpatched
 kernel's), only splats that occur more often than there fail: 7.3's own
 KUnit suites warn on purpose. With --record (the base itself), splats are
 only recorded. Any "XE-STACK: FAIL" line, or a console
@@ -64,7 +68,51 @@ def signature(line):
     return re.sub(r"\s+", " ", line).strip()
 
 
+FRAME = re.compile(r"^(?:\[[ \d.]+\])?\s+(\? )?([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+"
+                   r"(?: \[(\w+)\])?")
+TRACE_END = re.compile(r"---\[ end trace|</TASK>|XE-STACK:|(Allocated|Freed) by task")
+# Frames every splat of a kind shares: the reporting machinery above the
+# code that splatted, the task's entry below it.
+GENERIC = re.compile(r"^(dump_stack|dump_stack_lvl|__warn|warn_slowpath_fmt|report_bug|"
+                     r"handle_bug|exc_invalid_op|asm_exc_\w+|print_report|kasan_\w+|"
+                     r"__kasan_\w+|__asan_\w+|check_\w+|print_\w+_bug|__lock_acquire|"
+                     r"lock_acquire|validate_chain|lockdep_\w+|kunit_\w+|kthread|"
+                     r"ret_from_fork(_asm)?|do_syscall_64|entry_SYSCALL_64\w*|"
+                     r"do_one_initcall|do_init_module|load_module|init_module_from_file|"
+                     r"__do_sys_\w+|__x64_sys_\w+|idempotent_init_module)$")
+DEPTH = 3
+
+
+def fingerprint(following):
+    """The splat's stack: its first DEPTH reliable frames past "Call
+    Trace:" ("?" ones are guesses) that are not reporting machinery or
+    task entry, as function names (with the module), so that it survives
+    rebuilds and moved lines: the names scripts/decode_stacktrace.sh
+    prints for them."""
+    frames, reliable, trace = [], [], False
+    for l in following:
+        if START.match(l) or TRACE_END.search(l):
+            break
+        if l.rstrip().endswith("Call Trace:"):
+            trace = True
+            continue
+        m = FRAME.match(l)
+        if not (trace and m) or m.group(1):
+            continue
+        name = m.group(2) + (f" [{m.group(3)}]" if m.group(3) else "")
+        reliable.append(name)
+        if not GENERIC.match(m.group(2)):
+            frames.append(name)
+        if len(frames) == DEPTH:
+            break
+    # A stack of machinery only (a module's init, say) is its own
+    # fingerprint.
+    return " < ".join(frames or reliable[:DEPTH])
+
+
 def splats(lines):
+    """(line index, signature) of each splat: the message without what
+    changes from run to run, then "@" and its stack fingerprint."""
     out = []
     for i, raw in enumerate(lines):
         m = START.match(raw)
@@ -75,9 +123,32 @@ def splats(lines):
             continue
         if text.startswith("unreferenced object"):
             out.append((i, leak_signature(text, lines[i + 1:i + 30])))
-        else:
-            out.append((i, signature(text)))
+            continue
+        sig = signature(text)
+        stack = fingerprint(lines[i + 1:i + 80])
+        out.append((i, f"{sig} @ {stack}" if stack else sig))
     return out
+
+
+def excerpt(lines, first):
+    """A splat's first line and its call trace's reliable frames, as
+    scripts/decode_stacktrace.sh takes them; the first 12 lines if it has
+    no call trace."""
+    out, trace = [lines[first]], False
+    for l in lines[first + 1:first + 80]:
+        if START.match(l) or TRACE_END.search(l):
+            break
+        if l.rstrip().endswith("Call Trace:"):
+            trace = True
+        elif trace and FRAME.match(l) and not FRAME.match(l).group(1):
+            out.append(l.rstrip())
+    return out if trace else lines[first:first + 12]
+
+
+def known_splat(sig, known):
+    """A line of known-splats is a whole signature, or a message that any
+    stack under it matches."""
+    return sig in known or sig.split(" @ ", 1)[0] in known
 
 
 def main(argv):
@@ -110,11 +181,11 @@ def main(argv):
                  if l.strip() and not l.startswith("#")}
     failed = False
     for sig, n in sorted(counts.items()):
-        if n > base[sig] and sig not in known:
+        if n > base[sig] and not known_splat(sig, known):
             failed = True
             print(f"new splat ({n} here, {base[sig]} in the base): {sig}")
             first = next(i for i, s in found if s == sig)
-            print("\n".join("    " + l for l in lines[first:first + 12]))
+            print("\n".join("    " + l for l in excerpt(lines, first)))
     for l in lines:
         if "XE-STACK: FAIL" in l:
             failed = True

@@ -4,7 +4,8 @@
 # The per-patch pipeline. On a fresh copy of the base tree, for every patch
 # of the series in order: apply it (quilt push), run checkpatch --strict on
 # the patch file, build it incrementally in every config of the matrix
-# (W=1; sparse C=1 in one config) and run kernel-doc on the files it
+# (W=1; sparse C=1 in one config; a config of when=top only at the top
+# of each mail series) and run kernel-doc on the files it
 # touches; boot the debug config in qemu, running the KUnit modules; run
 # every xe KUnit suite built in with the kernel's kunit.py (stage
 # kunit-builtin: the suites #included from xe's .c files run only there).
@@ -26,7 +27,8 @@
 #   --series FILE      quilt series (default: the repo's series)
 #   --patches DIR      patch directory (default: the repo's patches/)
 #   --configs "A B"    configs from config-fragments/matrix (default: all)
-#   --sparse-config A  the config whose builds run sparse (default: first)
+#   --sparse-config A  the config whose builds run sparse (default: the first
+#                      config of when=patch)
 #   --sparse-scope D   where sparse findings count (default: drivers/gpu/drm/;
 #                      repeatable): the base is checked there in full, and
 #                      sparse findings elsewhere are not compared
@@ -34,7 +36,8 @@
 #                      folder that exists must be empty or an earlier --out
 #   --tree DIR         work tree (default: $XE_STACK_CACHE/ci/linux)
 #   --boot-config A    the config that is booted for KUnit and the boot test
-#                      (default: first; none: no boot, kunit-builtin runs)
+#                      (default: as --sparse-config; none: no boot,
+#                      kunit-builtin runs)
 #   --no-boot          skip every stage that runs qemu: kunit, boot and
 #                      kunit-builtin
 #   --no-kunit-builtin skip the kunit-builtin stage only
@@ -44,7 +47,8 @@
 #                      unchecked and, unless their results are cached, the
 #                      tree at N-1 is built and booted as the reference
 #                      that patch N is compared with (self-contained: for
-#                      per-patch CI jobs)
+#                      per-patch CI jobs); N is built in every config,
+#                      the when=top ones too
 #   --no-cache         neither use nor store cached results
 #   --pipeline-files   list the repo files whose content keys the cache
 #   -h, --help         this text
@@ -97,8 +101,6 @@ while (($#)); do
 done
 [[ -n $configs ]] || configs=$(pipeline_configs)
 read -ra configs <<<"$configs"
-sparse_config=${sparse_config:-${configs[0]}}
-boot_config=${boot_config:-${configs[0]}}
 ((${#sparse_scope[@]})) || sparse_scope=(drivers/gpu/drm/)
 scope_args=()
 for d in "${sparse_scope[@]}"; do scope_args+=(--scope "$d"); done
@@ -114,9 +116,26 @@ if [[ -n $from ]]; then
 	[[ -z $only ]] || only=$from
 fi
 
-for c in "${configs[@]}" "$sparse_config" "$boot_config"; do
+for c in "${configs[@]}"; do
+	matrix_config "$c"
+done
+# Sparse and the boot follow their config's schedule: by default they go
+# with the first config that is built for every patch.
+first_cfg=${configs[0]}
+for c in "${configs[@]}"; do
+	[[ ${matrix_when[$c]} != patch ]] || { first_cfg=$c; break; }
+done
+sparse_config=${sparse_config:-$first_cfg}
+boot_config=${boot_config:-$first_cfg}
+for c in "$sparse_config" "$boot_config"; do
 	[[ $c == none ]] || matrix_config "$c"
 done
+# tops[K]: patch K is the top of a mail series or the last patch, where
+# the configs of when=top are built.
+tops=()
+while read -r k; do tops[k]=1; done < <(series_tops)
+# --only N checks N in every config.
+[[ -z $only ]] || tops[only]=1
 # One run at a time per work tree (they share it and the build dirs).
 open_run "$out" "$tree" $'index\tpatch\tstage\tstatus\tseconds\tlog\tcached'
 failed=0 applied=0

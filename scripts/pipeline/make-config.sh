@@ -8,6 +8,7 @@
 # BUILD_DIR/.config is rewritten only when it changes, so incremental
 # builds stay incremental.
 #
+# The row's arch= and cc= settings give make its ARCH and LLVM.
 # Rows merge their fragments on allnoconfig, except rows of role "debian":
 # those merge them on Debian's own amd64 config for the pinned kernel
 # (linux-config-7.3, pin.conf; fetched by fetch-kernel.sh --debian-config),
@@ -48,6 +49,9 @@ fragments() {
 
 read_matrix
 mapfile -t frags < <(fragments "$name")
+# The row's ARCH and toolchain, in the environment: merge_config.sh runs
+# make itself, and Kconfig records the compiler (CONFIG_CC_IS_CLANG...).
+mapfile -t make_env < <(matrix_make_args "$name")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$build"
@@ -61,14 +65,14 @@ if ((has_localversion)); then
 fi
 if [[ -z $base ]]; then
 	log "$name: merging $(printf '%s ' "${frags[@]##*/}")on allnoconfig"
-	(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -n -O "$tmp" "${frags[@]}") \
+	(cd "$src" && env "${make_env[@]}" scripts/kconfig/merge_config.sh -n -O "$tmp" "${frags[@]}") \
 		>"$tmp/merge.log" 2>&1 || { cat "$tmp/merge.log" >&2; die config "$name: merge_config.sh failed"; }
 else
 	[[ -f $base ]] || die config "$name: no base config $base"
 	log "$name: merging $(printf '%s ' "${frags[@]##*/}")on $base, then olddefconfig"
-	(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -m -O "$tmp" "$base" "${frags[@]}") \
+	(cd "$src" && env "${make_env[@]}" scripts/kconfig/merge_config.sh -m -O "$tmp" "$base" "${frags[@]}") \
 		>"$tmp/merge.log" 2>&1 || { cat "$tmp/merge.log" >&2; die config "$name: merge_config.sh failed on $base"; }
-	make -s -C "$src" O="$tmp" ARCH=x86_64 olddefconfig >>"$tmp/merge.log" 2>&1 ||
+	make -s -C "$src" O="$tmp" "${make_env[@]}" olddefconfig >>"$tmp/merge.log" 2>&1 ||
 		{ cat "$tmp/merge.log" >&2; die config "$name: olddefconfig failed"; }
 fi
 

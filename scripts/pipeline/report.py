@@ -16,11 +16,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 FIXED = ["apply", "checkpatch", "checkpatch:drm", "process"]
-LATE = ["sparse", "kernel-doc", "kunit", "boot", "kunit-builtin"]
+LATE = ["sparse", "kernel-doc", "coccinelle", "kunit", "boot", "kunit-builtin"]
 TITLES = {"apply": "Patch_applied", "checkpatch": "checkpatch",
           "checkpatch:drm": "checkpatch_drm",
           "process": "Process", "sparse": "checksparse",
-          "kernel-doc": "kernel-doc",
+          "kernel-doc": "kernel-doc", "coccinelle": "coccicheck",
           "kunit": "KUnit", "boot": "Boot",
           "kunit-builtin": "KUnit_builtin"}
 
@@ -85,6 +85,18 @@ def main(argv):
             cells[idx] = {}
     order.sort()
 
+    # The boot's new splats, each with its stack fingerprint
+    # (check-boot.py): what failed, not only that it did.
+    def splats(idx):
+        r = cells[idx].get("boot")
+        if not r or r["status"] != "fail" or not r["log"]:
+            return []
+        try:
+            log = (out / r["log"]).read_text(errors="replace").splitlines()
+        except OSError:
+            return []
+        return [l for l in log if l.startswith("new splat")]
+
     header = ["#", "Patch"] + [title(c) for c in cols]
     md = [f"Base: {base}", "",
           "| " + " | ".join(header) + " |",
@@ -103,12 +115,17 @@ def main(argv):
         md.append(f"| {idx} | {subj} | " + " | ".join(vals) + " |")
         text.append("  ".join(v.ljust(w) for v, w in
                               zip([idx, subj[:46]] + vals, widths)))
+    notes = [f"{idx}: {l}" for idx in order for l in splats(idx)]
+    if notes:
+        md += ["", "Splats:", ""] + [f"- {n}" for n in notes]
+        text += ["Splats:"] + [f"  {n}" for n in notes]
     (out / "report.md").write_text("\n".join(md) + "\n")
 
     report = {"base": base, "stages": cols, "patches": []}
     for idx in order:
         report["patches"].append({
             "index": idx, "subject": subject(idx), "cached": cached(idx),
+            "splats": splats(idx),
             "stages": {c: {"status": cell(idx, c)[0],
                            "seconds": int(cell(idx, c)[1] or 0),
                            "log": cells[idx].get(c, {}).get("log", "")}
@@ -128,7 +145,8 @@ def main(argv):
             x.append(f'    <testcase classname={quoteattr("patch." + idx)} '
                      f'name={quoteattr(r["stage"])} time="{r["seconds"]}">')
             if r["status"] == "fail":
-                x.append(f'      <failure message={quoteattr(r["stage"] + " failed")}>'
+                what = "; ".join(splats(idx)) if r["stage"] == "boot" else ""
+                x.append(f'      <failure message={quoteattr(what or r["stage"] + " failed")}>'
                          f'{escape(r["log"])}</failure>')
             elif r["status"] == "skip":
                 x.append("      <skipped/>")

@@ -41,7 +41,7 @@ status=0
 if ! "$REPO_DIR/scripts/pipeline/build-kernel.sh" "${sparse[@]}" "$tree" "$cfg" >"$log" 2>&1; then
 	status=1
 	log "[build] $cfg: the build fails: see $log"
-	grep -E ': (fatal )?error: |^make.*Error' "$log" | grep -v '^sparse: ' | head -n 20 >&2 || true
+	grep -E ': (fatal )?error: |^ERROR: modpost: |^make.*Error' "$log" | grep -v '^sparse: ' | head -n 20 >&2 || true
 fi
 warning_keys "$tree" "$log" >"$logs/$idx-build-$cfg.keys"
 [[ -n $baseline ]] || exit "$status"

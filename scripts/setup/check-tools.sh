@@ -55,6 +55,11 @@ quilt|quilt|quilt --version
 diffstat|diffstat (quilt refresh)|printf -- '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n' | diffstat | grep -q '1 file changed'
 patchutils|lsdiff|printf -- '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n' | lsdiff | grep -qx a/f
 ccache|ccache|ccache --version
+clang-19|clang, for the xe-clang config (LLVM=-19)|echo 'int f(int c) { int v; if (c) v = 1; return v; }' >t.c && clang-19 -c -Wsometimes-uninitialized t.c 2>&1 | grep -q sometimes-uninitialized
+lld-19|ld.lld-19 (LLVM=-19)|ld.lld-19 --version
+llvm-19|llvm-ar-19, llvm-nm-19, llvm-objcopy-19 (LLVM=-19)|llvm-ar-19 --version && llvm-nm-19 --version && llvm-objcopy-19 --version
+coccinelle|spatch (the coccinelle stage)|printf '@@\nexpression e;\n@@\n- e\n+ e\n' >t.cocci && echo 'int f(void) { return 0; }' >t.c && spatch --very-quiet --sp-file t.cocci t.c >/dev/null
+ocaml-nox|OCaml for spatch's OCaml scripts (null/badzero.cocci)|printf '@r@\nexpression e;\nposition p;\n@@\nreturn e@p;\n@script:ocaml@\np << r.p;\n@@\nignore p; print_string "ocaml-ok"\n' >t.cocci && echo 'int f(void) { return 0; }' >t.c && spatch --very-quiet --sp-file t.cocci t.c 2>&1 | grep -q ocaml-ok
 qemu-system-x86|qemu-system-x86_64, its BIOS and option ROMs|echo quit | timeout 20 qemu-system-x86_64 -M pc -accel tcg -m 64 -display none -serial none -S -monitor stdio >/dev/null
 busybox-static|static busybox (guest initramfs)|ldd /bin/busybox 2>&1 | grep -q "not a dynamic" && busybox --list | grep -qx modprobe
 b4|b4|b4 --version

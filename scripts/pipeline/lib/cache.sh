@@ -15,14 +15,15 @@
 # written to KEY.tmp first, so a killed run leaves no half entry.
 #
 # The run's state these functions read and write (check-series.sh's
-# globals): out, results, entries, patches, configs, the options that
+# globals): out, results, entries, patches, configs, tops, the options that
 # change what is checked, base_ident, keys, prev_kunit, prev_kbuiltin,
 # base_splats.
 
 # cache_keys: keys[K] for the base plus patches 1..K, from the base, the
 # options that change what is checked, the project's identity and the
 # base's git HEAD (the process stage's), the content of the pipeline's own
-# files (pipeline_files), of the configs and of every patch up to K.
+# files (pipeline_files), of the configs and of every patch up to K, and
+# which of them are tops (built in the configs of when=top).
 cache_keys() {
 	local k=0 f
 	keys[0]=$({
@@ -36,7 +37,8 @@ cache_keys() {
 	} | sha256sum | cut -c1-32)
 	for f in "${entries[@]}"; do
 		k=$((k + 1))
-		keys[k]=$({ echo "${keys[k - 1]}"; cat "$patches/$f" 2>/dev/null; } | sha256sum | cut -c1-32)
+		# A top (tops[]) is built in the configs of when=top too.
+		keys[k]=$({ echo "${keys[k - 1]}${tops[k]:+ top}"; cat "$patches/$f" 2>/dev/null; } | sha256sum | cut -c1-32)
 	done
 }
 

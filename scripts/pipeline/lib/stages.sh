@@ -7,7 +7,7 @@
 #
 # The run's state they read and write (check-series.sh's globals): out,
 # results, tree, configs, sparse_config, sparse_scope, scope_args,
-# boot_config, kunit_builtin, base_ident, base_git, base_label, ref, failed,
+# boot_config, kunit_builtin, tops, base_ident, base_git, base_label, ref, failed,
 # prev_kunit, prev_kbuiltin, base_splats, applied.
 
 # status_of EXIT: a stage's status from its exit code (the contract).
@@ -46,6 +46,8 @@ build_stage() {
 	grep -vE '^(sparse|kernel-doc)' "$out/logs/$idx-build-$cfg.keys" >"$out/state/$idx-$cfg.found" || true
 	merge_keys "$out/state/$cfg.cc" "$out/state/$idx-$cfg.found"
 	record "$idx" "$patch" "build:$cfg" "$status" $((SECONDS - t0)) "$out/logs/$idx-build-$cfg.log"
+	[[ $status == pass || $idx == 00 || ${matrix_when[$cfg]} != top ]] ||
+		log "$cfg is built at series tops only: the patches since the last top are as likely; check one with --only N --configs $cfg"
 	((${#sparse_arg[@]})) || return 0
 	"$REPO_DIR/scripts/pipeline/stage-sparse.sh" "${sbase_arg[@]}" "${scope_args[@]}" \
 		"$idx" "$out/logs" "$tree" "$cfg" || sstatus=fail
@@ -211,8 +213,8 @@ apply_unchecked() {
 
 # patch_stages INDEX PATCH FILE: every stage of one patch, in order: apply,
 # checkpatch (strict, then drm's profile), process, build (and sparse) in
-# each config, kernel-doc, then the qemu stages (kunit and boot,
-# kunit-builtin). Sets applied=0 if the patch does
+# each config scheduled for it, kernel-doc, coccinelle, then the qemu
+# stages (kunit and boot, kunit-builtin). Sets applied=0 if the patch does
 # not apply: nothing else can run then. It always returns 0, so that its
 # callers never run it where bash ignores set -e (left of || or in an if).
 patch_stages() {
@@ -220,6 +222,11 @@ patch_stages() {
 	applied=0
 	mapfile -t touched < <(grep -E '^\+\+\+ b/' "$file" | sed 's|^+++ b/||; s|\t.*||')
 	"$REPO_DIR/scripts/pipeline/stage-kerneldoc.sh" "$idx-before" "$out/state" "$tree" "${touched[@]}"
+	# Coccinelle's generated headers: the first config's build, which
+	# every run has (its reference is built in each of its configs).
+	"$REPO_DIR/scripts/pipeline/stage-coccinelle.sh" "$idx-before" "$out/state" "$tree" \
+		"$CACHE_DIR/build/${configs[0]}" "${touched[@]}" ||
+		die coccinelle "patch $idx: coccicheck fails on the tree before it: see $out/state/$idx-before-coccinelle.log"
 
 	t0=$SECONDS
 	if ! "$REPO_DIR/scripts/pipeline/stage-apply.sh" "$idx" "$out/logs" "$tree"; then
@@ -242,6 +249,10 @@ patch_stages() {
 	record "$idx" "$patch" process "$(status_of "$rc")" $((SECONDS - t0)) "$out/logs/$idx-process.log"
 
 	for cfg in "${configs[@]}"; do
+		# A config scheduled at series tops (config-fragments/matrix,
+		# when=top) is built only there: the top's build covers the
+		# patches below it, and its findings are the top's.
+		[[ ${matrix_when[$cfg]} == patch || -n ${tops[10#$idx]:-} ]] || continue
 		build_stage "$idx" "$patch" "$cfg"
 	done
 
@@ -249,6 +260,11 @@ patch_stages() {
 	"$REPO_DIR/scripts/pipeline/stage-kerneldoc.sh" --baseline "$out/state/$idx-before-kernel-doc.keys" \
 		"$idx" "$out/logs" "$tree" "${touched[@]}" || rc=$?
 	record "$idx" "$patch" kernel-doc "$(status_of "$rc")" $((SECONDS - t0)) "$out/logs/$idx-kernel-doc.log"
+
+	t0=$SECONDS rc=0
+	"$REPO_DIR/scripts/pipeline/stage-coccinelle.sh" --baseline "$out/state/$idx-before-coccinelle.keys" \
+		"$idx" "$out/logs" "$tree" "$CACHE_DIR/build/${configs[0]}" "${touched[@]}" || rc=$?
+	record "$idx" "$patch" coccinelle "$(status_of "$rc")" $((SECONDS - t0)) "$out/logs/$idx-coccinelle.log"
 
 	qemu_stages "$idx" "$patch"
 }
