@@ -49,6 +49,8 @@ setup_file() {
 	[ "$(cell clang-warning 02 build:xe-i386)" = pass ]
 	[ "$(first_failure clang-warning)" = "02 build:xe-clang" ]
 	grep -q 'xe_range_fence.c.*-Wsometimes-uninitialized' "$RUNS/clang-warning/logs/02-build-xe-clang.new"
+	# Built with LLVM=-19 (Documentation/kbuild/llvm.rst), through ccache.
+	grep -qF '+ make ARCH=x86_64 LLVM=-19 CC=ccache\ clang-19 ' "$RUNS/clang-warning/logs/02-build-xe-clang.log"
 }
 
 @test "a plain u64 division fails Build for xe-i386 (__udivdi3), and only there" {

@@ -106,13 +106,22 @@ stages() {
 	# Patch 1's clang warning is found at the top of its mail series...
 	[[ $(stages 02) == *"build:xe-clang=fail"* ]]
 	grep -q 'c unset \[-Wfake-clang\]' "$OUT/logs/02-build-xe-clang.new"
-	[[ $output == *"xe-clang is built at series tops only"*"--only N --configs xe-clang"* ]]
+	[[ $output == *"xe-clang is built at series tops only"*'make bisect ARGS="--stage build --config xe-clang"'* ]]
 	# ...and is not new at the next top.
 	[[ $(stages 04) == *"build:xe-clang=pass"* ]]
 	# --only 1 builds patch 1 in xe-clang: the warning is its own.
 	check --only 1 --configs xe-clang --no-boot
 	[ "$status" -eq 1 ]
 	[ "$(stages 01 | tr ' ' '\n' | grep '^build:')" = "build:xe-clang=fail" ]
+	# The cache keeps a patch checked as a top apart from the same patch
+	# checked where it is not one.
+	fake_series one two three
+	check --only 1 --no-boot
+	[[ $(stages 01) == *"build:xe-clang=pass"* ]]
+	check --no-boot
+	[ "$status" -eq 0 ]
+	[[ $(stages 01) != *xe-clang* ]]
+	[ -z "$(awk -F'\t' '$1 == "01" && $7 == "cached"' "$OUT/results.tsv")" ]
 }
 
 @test "coccinelle: a new report fails; one there before the patch does not; a file is checked once per content" {
@@ -130,6 +139,22 @@ stages() {
 	[ "$(wc -l <"$FAKE_COCCI_CALLS")" -eq 3 ]
 	check --keep-going --no-boot --no-cache
 	[ "$(wc -l <"$FAKE_COCCI_CALLS")" -eq 3 ]
+	# One more copy of a report the file has is new.
+	fake_series "fake: cocci WARNING: same" "fake: cocci WARNING: same"
+	check --keep-going --no-boot
+	[ "$(cat "$OUT/logs/02-coccinelle.new")" = "$(printf 'cocci\tdrivers/gpu/drm/xe/xe_fake.c\tWARNING: same #2')" ]
+	# coccicheck failing fails the stage, naming the file; on the tree
+	# before the next patch, it fails that patch's stage, which says so.
+	fake_series "fake: cocci-crash" two
+	check --keep-going --no-boot
+	[ "$status" -eq 1 ]
+	[[ $(stages 01) == *"coccinelle=fail"* && $(stages 02) == *"coccinelle=fail"* ]]
+	grep -q 'coccicheck failed (or ran over 900s) on drivers/gpu/drm/xe/xe_fake.c' "$OUT/logs/01-coccinelle.log"
+	grep -q 'fake spatch: crashed' "$OUT/logs/02-coccinelle.log"
+	[[ $output == *"[coccinelle] patch 02: coccicheck fails on the tree before it"* ]]
+	# Coccinelle goes with sparse: not in a run without sparse's config.
+	check --no-boot --configs xe-i386 --sparse-config xe-svm-debug
+	[[ $(stages 01) != *coccinelle* ]]
 }
 
 @test "checkpatch: a new file passes the strict run and warns in drm's profile, as that CI reports it" {

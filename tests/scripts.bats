@@ -58,7 +58,7 @@ load helpers
 	grep -q '^unverified ' "${lines[-1]}/.xe-stack-pristine"
 }
 
-@test "config: every option a fragment asks for is checked, by name" {
+@test "config: every option a fragment asks for is checked, by name; arch= and cc= reach Kconfig" {
 	src=$("$REPO/scripts/pipeline/fetch-kernel.sh")
 	frag=$BATS_TEST_TMPDIR/frag
 	cp -r "$REPO/config-fragments" "$frag"
@@ -73,6 +73,17 @@ load helpers
 	[ "$status" -eq 0 ]
 	grep -q '^CONFIG_DRM_XE=m$' "$BATS_TEST_TMPDIR/ok/.config"
 	run ! grep -q '^CONFIG_DRM_XE_GPUSVM=' "$BATS_TEST_TMPDIR/ok/.config"
+	# A row's arch= and cc= reach Kconfig: 32-bit x86; clang and ld.lld.
+	run "$REPO/scripts/pipeline/make-config.sh" "$src" "$BATS_TEST_TMPDIR/i386" xe-i386
+	[ "$status" -eq 0 ]
+	grep -qx 'CONFIG_X86_32=y' "$BATS_TEST_TMPDIR/i386/.config"
+	grep -qx '# CONFIG_64BIT is not set' "$BATS_TEST_TMPDIR/i386/.config"
+	grep -qx 'CONFIG_DRM_XE=m' "$BATS_TEST_TMPDIR/i386/.config"
+	run "$REPO/scripts/pipeline/make-config.sh" "$src" "$BATS_TEST_TMPDIR/clang" xe-clang
+	[ "$status" -eq 0 ]
+	grep -qx 'CONFIG_CC_IS_CLANG=y' "$BATS_TEST_TMPDIR/clang/.config"
+	grep -qx 'CONFIG_LD_IS_LLD=y' "$BATS_TEST_TMPDIR/clang/.config"
+	grep -qx 'CONFIG_DRM_XE_GPUSVM=y' "$BATS_TEST_TMPDIR/clang/.config"
 }
 
 @test "kernel-figures: bad arguments and an --out it did not make are refused before anything is written" {

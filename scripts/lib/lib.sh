@@ -384,6 +384,7 @@ open_run() {
 # matrix_arch and matrix_cc.
 read_matrix() {
 	local f=${XE_STACK_FRAGMENTS:-$REPO_DIR/config-fragments}/matrix name role rest w
+	local -a words
 	local -A opt
 	matrix_names=()
 	declare -gA matrix_role=() matrix_frags=() matrix_when=() matrix_arch=() matrix_cc=()
@@ -392,7 +393,8 @@ read_matrix() {
 		[[ -n $name && $name != \#* ]] || continue
 		opt=([when]=patch [arch]=x86_64 [cc]=gcc)
 		matrix_frags[$name]=''
-		for w in $rest; do
+		read -ra words <<<"$rest"
+		for w in "${words[@]}"; do
 			if [[ $w != *=* ]]; then
 				matrix_frags[$name]+=${matrix_frags[$name]:+ }$w
 			elif [[ $w =~ ^(when=(patch|top)|arch=(x86_64|i386)|cc=(gcc|clang))$ ]]; then

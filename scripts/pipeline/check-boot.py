@@ -125,7 +125,8 @@ def splats(lines):
             out.append((i, leak_signature(text, lines[i + 1:i + 30])))
             continue
         sig = signature(text)
-        stack = fingerprint(lines[i + 1:i + 80])
+        # A lockdep report prints its chains before the call trace.
+        stack = fingerprint(lines[i + 1:i + 400])
         out.append((i, f"{sig} @ {stack}" if stack else sig))
     return out
 

@@ -14,11 +14,12 @@
 # before a patch, and with the keys it wrote as the baseline after it.
 #
 # A file's reports are kept in $XE_STACK_CACHE/coccinelle, keyed by its
-# path and content, the content of the headers it includes from its own
-# folder ('#include "..."'), the semantic patches and spatch's version: a
-# file is checked once per content, so the run before a patch mostly
-# finds the reports of the run after the previous one. Files are checked
-# $JOBS at a time.
+# path and content, the headers of drivers/gpu/drm/ and include/, the
+# semantic patches and spatch's version: the tree before a patch is the
+# tree after the one before it, so the run before a patch finds what the
+# run after the previous one stored. Like ccache, the store is a cache
+# of the tool's output, kept whatever --no-cache says. Files are checked
+# $JOBS at a time, each within XE_STACK_COCCI_TIMEOUT seconds (900).
 # Exit 0 pass, 1 fail, 2 usage.
 #
 #   --baseline KEYS  the keys that are not new
@@ -48,7 +49,9 @@ shift 4
 need spatch coccinelle
 # Two of the kernel's semantic patches are scripted in OCaml, which
 # spatch compiles when it runs them.
-need ocamlfind ocaml-nox
+need ocamlopt ocaml-nox
+timeout=${XE_STACK_COCCI_TIMEOUT:-900}
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die usage "XE_STACK_COCCI_TIMEOUT: seconds, not '$timeout'"
 
 files=()
 for f in "$@"; do
@@ -61,38 +64,37 @@ rm -f "$logs/$idx-coccinelle.new"
 
 store=$CACHE_DIR/coccinelle
 mkdir -p "$store"
+# What a run killed half-way left: its partial entries (KEY.new.PID).
+find "$store" -maxdepth 1 -name '*.new.*' -mmin +60 -delete 2>/dev/null || true
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# What every file's reports depend on besides its own content.
+# What every file's reports depend on besides its own content: spatch,
+# the semantic patches, and the headers a semantic patch may read (those
+# of drivers/gpu/drm/ and include/, as the tree has them now).
 (
 	spatch --version | head -n1
 	cd "$tree"
-	[[ ! -d scripts/coccinelle ]] ||
-		find scripts/coccinelle -name '*.cocci' -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum
+	for d in scripts/coccinelle drivers/gpu/drm include; do
+		[[ ! -d $d ]] || find "$d" \( -name '*.cocci' -o -name '*.h' \) -type f -print0
+	done | LC_ALL=C sort -z | xargs -0r sha256sum
 	sha256sum scripts/coccicheck
 ) | sha256sum | cut -c1-32 >"$tmp/common"
 
 # check FILE: FILE's reports into $tmp/N.out, from the store or coccicheck.
 check() {
 	local f=$1 n=$2 key entry part
-	key=$({
-		cat "$tmp/common"
-		echo "$f"
-		sha256sum <"$tree/$f"
-		# The headers it includes from its own folder (the semantic
-		# patches that read headers read these).
-		sed -n 's/^#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$tree/$f" | while read -r h; do
-			[[ ! -f $tree/${f%/*}/$h ]] || { echo "$h"; sha256sum <"$tree/${f%/*}/$h"; }
-		done
-	} | sha256sum | cut -c1-32)
+	key=$({ cat "$tmp/common"; echo "$f"; sha256sum <"$tree/$f"; } | sha256sum | cut -c1-32)
 	entry=$store/$key part=$store/$key.new.$BASHPID
 	if [[ ! -f $entry ]]; then
 		# coccicheck as make's C=1 calls it: the file last, make's
 		# include flags in LINUXINCLUDE, from the build dir.
-		if ! (cd "$build" && env C=1 MODE=report srctree="$tree" DEBUG_FILE="$tmp/$n.debug" \
+		if ! (cd "$build" && timeout "$timeout" env C=1 MODE=report srctree="$tree" DEBUG_FILE="$tmp/$n.debug" \
 			LINUXINCLUDE="-I$tree/arch/x86/include -I./arch/x86/include/generated -I$tree/include -I./include -I$tree/arch/x86/include/uapi -I./arch/x86/include/generated/uapi -I$tree/include/uapi -I./include/generated/uapi -include $tree/include/linux/compiler-version.h -include $tree/include/linux/kconfig.h" \
 			"$tree/scripts/coccicheck" "$tree/$f") >"$tmp/$n.raw" 2>&1; then
-			{ echo "coccicheck failed on $f:"; cat "$tmp/$n.raw" "$tmp/$n.debug"; } >"$tmp/$n.err" 2>/dev/null
+			{
+				echo "coccicheck failed (or ran over ${timeout}s) on $f:"
+				cat "$tmp/$n.raw" "$tmp/$n.debug"
+			} >"$tmp/$n.err" 2>/dev/null
 			return 1
 		fi
 		awk -v p="$tree/$f:" 'index($0, p) == 1 && substr($0, length(p) + 1) ~ /^[0-9]+:/ {
@@ -119,9 +121,11 @@ if ((status)); then
 	exit 1
 fi
 cat "$tmp"/*.out >"$log" 2>/dev/null || true
-# FILE:LINE:COL-COL: MESSAGE; a message's own "line N" is a line number too.
+# FILE:LINE:COL-COL: MESSAGE; a message's own "line N" is a line number
+# too. The same report twice in a file is two keys (" #2"): a patch that
+# adds one more copy of a report the file has adds a key.
 sed -E 's/^([^:]+):[0-9]+:[^ ]*: (.*)$/cocci\t\1\t\2/; s/line [0-9]+/line N/g' "$log" |
-	LC_ALL=C sort -u >"$keys"
+	LC_ALL=C sort | awk '{ n[$0]++; print $0 (n[$0] > 1 ? " #" n[$0] : "") }' >"$keys"
 [[ -n $baseline ]] || exit 0
 new_keys "$baseline" <"$keys" >"$tmp/new" || true
 [[ -s $tmp/new ]] || exit 0

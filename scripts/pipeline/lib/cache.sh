@@ -22,7 +22,8 @@
 # cache_keys: keys[K] for the base plus patches 1..K, from the base, the
 # options that change what is checked, the project's identity and the
 # base's git HEAD (the process stage's), the content of the pipeline's own
-# files (pipeline_files), of the configs and of every patch up to K, and
+# files (pipeline_files), of the configs, of pin.conf, the versions of gcc,
+# clang and spatch, the content of every patch up to K, and
 # which of them are tops (built in the configs of when=top).
 cache_keys() {
 	local k=0 f
@@ -34,6 +35,12 @@ cache_keys() {
 		echo "identity=$PROJECT_NAME <$PROJECT_EMAIL> git=$base_git${base_git:+ $(git -C "$base_git" rev-parse -q --verify HEAD) shallow=$(git -C "$base_git" rev-parse --is-shallow-repository)}"
 		repo_files scripts/pipeline scripts/lib config-fragments kunit-configs |
 			tr '\n' '\0' | (cd "$REPO_DIR" && xargs -0 cat)
+		# The pin (PIN_LLVM among it) and the tools' versions: a new
+		# compiler or spatch checks everything again.
+		cat "${XE_STACK_PIN_FILE:-$REPO_DIR/pin.conf}"
+		for t in gcc "clang$PIN_LLVM" spatch; do
+			! command -v "$t" >/dev/null || "$t" --version 2>&1 | head -n1
+		done
 	} | sha256sum | cut -c1-32)
 	for f in "${entries[@]}"; do
 		k=$((k + 1))

@@ -47,7 +47,7 @@ build_stage() {
 	merge_keys "$out/state/$cfg.cc" "$out/state/$idx-$cfg.found"
 	record "$idx" "$patch" "build:$cfg" "$status" $((SECONDS - t0)) "$out/logs/$idx-build-$cfg.log"
 	[[ $status == pass || $idx == 00 || ${matrix_when[$cfg]} != top ]] ||
-		log "$cfg is built at series tops only: the patches since the last top are as likely; check one with --only N --configs $cfg"
+		log "$cfg is built at series tops only: what it found may come from any patch since the last top; make bisect ARGS=\"--stage build --config $cfg\" finds which"
 	((${#sparse_arg[@]})) || return 0
 	"$REPO_DIR/scripts/pipeline/stage-sparse.sh" "${sbase_arg[@]}" "${scope_args[@]}" \
 		"$idx" "$out/logs" "$tree" "$cfg" || sstatus=fail
@@ -213,20 +213,26 @@ apply_unchecked() {
 
 # patch_stages INDEX PATCH FILE: every stage of one patch, in order: apply,
 # checkpatch (strict, then drm's profile), process, build (and sparse) in
-# each config scheduled for it, kernel-doc, coccinelle, then the qemu
+# each config scheduled for it, kernel-doc, coccinelle (with sparse's
+# config), then the qemu
 # stages (kunit and boot, kunit-builtin). Sets applied=0 if the patch does
 # not apply: nothing else can run then. It always returns 0, so that its
 # callers never run it where bash ignores set -e (left of || or in an if).
 patch_stages() {
-	local idx=$1 patch=$2 file=$3 t0 rc cfg touched
+	local idx=$1 patch=$2 file=$3 t0 rc cfg touched cocci cocci_before
 	applied=0
 	mapfile -t touched < <(grep -E '^\+\+\+ b/' "$file" | sed 's|^+++ b/||; s|\t.*||')
 	"$REPO_DIR/scripts/pipeline/stage-kerneldoc.sh" "$idx-before" "$out/state" "$tree" "${touched[@]}"
-	# Coccinelle's generated headers: the first config's build, which
-	# every run has (its reference is built in each of its configs).
-	"$REPO_DIR/scripts/pipeline/stage-coccinelle.sh" "$idx-before" "$out/state" "$tree" \
-		"$CACHE_DIR/build/${configs[0]}" "${touched[@]}" ||
-		die coccinelle "patch $idx: coccicheck fails on the tree before it: see $out/state/$idx-before-coccinelle.log"
+	# Coccinelle goes with sparse: in the run (or CI job) that builds the
+	# sparse config, whose build dir has the generated headers.
+	cocci=0 cocci_before=pass
+	for cfg in "${configs[@]}"; do
+		[[ $cfg != "$sparse_config" ]] || cocci=1
+	done
+	if ((cocci)); then
+		"$REPO_DIR/scripts/pipeline/stage-coccinelle.sh" "$idx-before" "$out/state" "$tree" \
+			"$CACHE_DIR/build/$sparse_config" "${touched[@]}" || cocci_before=fail
+	fi
 
 	t0=$SECONDS
 	if ! "$REPO_DIR/scripts/pipeline/stage-apply.sh" "$idx" "$out/logs" "$tree"; then
@@ -261,10 +267,20 @@ patch_stages() {
 		"$idx" "$out/logs" "$tree" "${touched[@]}" || rc=$?
 	record "$idx" "$patch" kernel-doc "$(status_of "$rc")" $((SECONDS - t0)) "$out/logs/$idx-kernel-doc.log"
 
-	t0=$SECONDS rc=0
-	"$REPO_DIR/scripts/pipeline/stage-coccinelle.sh" --baseline "$out/state/$idx-before-coccinelle.keys" \
-		"$idx" "$out/logs" "$tree" "$CACHE_DIR/build/${configs[0]}" "${touched[@]}" || rc=$?
-	record "$idx" "$patch" coccinelle "$(status_of "$rc")" $((SECONDS - t0)) "$out/logs/$idx-coccinelle.log"
+	if ((cocci)); then
+		t0=$SECONDS rc=0
+		if [[ $cocci_before == fail ]]; then
+			# No baseline to judge the patch by: the tool's failure is
+			# the stage's, named.
+			cp "$out/state/$idx-before-coccinelle.log" "$out/logs/$idx-coccinelle.log"
+			log "[coccinelle] patch $idx: coccicheck fails on the tree before it: see $out/logs/$idx-coccinelle.log"
+			rc=1
+		else
+			"$REPO_DIR/scripts/pipeline/stage-coccinelle.sh" --baseline "$out/state/$idx-before-coccinelle.keys" \
+				"$idx" "$out/logs" "$tree" "$CACHE_DIR/build/$sparse_config" "${touched[@]}" || rc=$?
+		fi
+		record "$idx" "$patch" coccinelle "$(status_of "$rc")" $((SECONDS - t0)) "$out/logs/$idx-coccinelle.log"
+	fi
 
 	qemu_stages "$idx" "$patch"
 }
