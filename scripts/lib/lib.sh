@@ -384,7 +384,7 @@ open_run() {
 # matrix_arch and matrix_cc.
 read_matrix() {
 	local f=${XE_STACK_FRAGMENTS:-$REPO_DIR/config-fragments}/matrix name role rest w
-	local -a words
+	local -a settings
 	local -A opt
 	matrix_names=()
 	declare -gA matrix_role=() matrix_frags=() matrix_when=() matrix_arch=() matrix_cc=()
@@ -393,8 +393,8 @@ read_matrix() {
 		[[ -n $name && $name != \#* ]] || continue
 		opt=([when]=patch [arch]=x86_64 [cc]=gcc)
 		matrix_frags[$name]=''
-		read -ra words <<<"$rest"
-		for w in "${words[@]}"; do
+		read -ra settings <<<"$rest"
+		for w in "${settings[@]}"; do
 			if [[ $w != *=* ]]; then
 				matrix_frags[$name]+=${matrix_frags[$name]:+ }$w
 			elif [[ $w =~ ^(when=(patch|top)|arch=(x86_64|i386)|cc=(gcc|clang))$ ]]; then
