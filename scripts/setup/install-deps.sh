@@ -17,10 +17,10 @@ PACKAGES=(
 	bc bison flex cpio kmod rsync xz-utils zstd curl git make gcc
 	libelf-dev libssl-dev dwarves python3 perl dpkg-dev
 	quilt ccache patchutils qemu-system-x86 busybox-static
-	# The xe-clang config (LLVM=-19, pin.conf's PIN_LLVM) and the
+	# The xe-clang config (LLVM=$PIN_LLVM of pin.conf) and the
 	# coccinelle stage; spatch compiles the kernel's OCaml-scripted
 	# semantic patches with ocaml-nox's compiler.
-	clang-19 lld-19 llvm-19 coccinelle ocaml-nox
+	"clang$PIN_LLVM" "lld$PIN_LLVM" "llvm$PIN_LLVM" coccinelle ocaml-nox
 	shellcheck bats parallel pyflakes3 b4 python3-yaml
 	debhelper openssl libdw-dev lsb-release git-email
 	# Debian's git-email only recommends the Perl modules git send-email
