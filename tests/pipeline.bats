@@ -152,6 +152,21 @@ stages() {
 	grep -q 'coccicheck failed (or ran over 900s) on drivers/gpu/drm/xe/xe_fake.c' "$OUT/logs/01-coccinelle.log"
 	grep -q 'fake spatch: crashed' "$OUT/logs/02-coccinelle.log"
 	[[ $output == *"[coccinelle] patch 02: coccicheck fails on the tree before it"* ]]
+	# The store's key: the file, and the headers a semantic patch may
+	# read; the same tree again calls coccicheck no more.
+	mkdir -p "$BATS_TEST_TMPDIR/logs" "$KERNEL_DIR/include/linux"
+	echo '/* content no run has seen */' >>"$KERNEL_DIR/drivers/gpu/drm/xe/xe_fake.c"
+	: >"$FAKE_COCCI_CALLS"
+	stage() { "$REPO/scripts/pipeline/stage-coccinelle.sh" 90 "$BATS_TEST_TMPDIR/logs" "$KERNEL_DIR" "$BATS_TEST_TMPDIR" drivers/gpu/drm/xe/xe_fake.c; }
+	stage
+	stage
+	[ "$(wc -l <"$FAKE_COCCI_CALLS")" -eq 1 ]
+	echo '/* a header changes */' >"$KERNEL_DIR/include/linux/fake.h"
+	stage
+	[ "$(wc -l <"$FAKE_COCCI_CALLS")" -eq 2 ]
+	echo '/* an xe header changes */' >"$KERNEL_DIR/drivers/gpu/drm/xe/xe_fake.h"
+	stage
+	[ "$(wc -l <"$FAKE_COCCI_CALLS")" -eq 3 ]
 	# Coccinelle goes with sparse: not in a run without sparse's config.
 	check --no-boot --configs xe-i386 --sparse-config xe-svm-debug
 	[[ $(stages 01) != *coccinelle* ]]
