@@ -58,7 +58,7 @@ setup_file() {
 	[ "$status" -eq 1 ]
 	[ "$(cell i386-division 01 build:xe-svm-debug)" = pass ]
 	[ "$(first_failure i386-division)" = "01 build:xe-i386" ]
-	[[ $output == *'ERROR: modpost: "__udivdi3" [drivers/gpu/drm/xe/xe.ko] undefined!'* ]]
+	[[ $output == *"ERROR: modpost: drivers/gpu/drm/xe/xe.ko: symbol '__udivdi3' undefined!"* ]]
 }
 
 @test "a coccinelle report the file did not have fails coccinelle at that patch" {

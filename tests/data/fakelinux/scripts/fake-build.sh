@@ -27,7 +27,7 @@ compile() {
 			done < <(fake-marks clang "$f")
 		fi
 		if [[ ${ARCH:-} == i386 && -n $(fake-marks udivdi3 "$f") ]]; then
-			echo "ERROR: modpost: \"__udivdi3\" [$xe/xe.ko] undefined!" >&2
+			echo "ERROR: modpost: $xe/xe.ko: symbol '__udivdi3' undefined!" >&2
 			rc=1
 		fi
 		if [[ ${C:-} == 1 ]]; then
