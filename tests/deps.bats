@@ -67,6 +67,27 @@ in_bare() {
 	grep -q 'sparse built' "$BATS_FILE_TMPDIR/deps.log"
 }
 
+@test "bare root: fetching sparse's source from sid, as root and as a user, leaves the system's apt as it was" {
+	# New caches: sparse is fetched and built again, by root, then by
+	# nobody in a cache of its own.
+	# shellcheck disable=SC2016 # expanded in the root
+	in_bare sh -c 'snap() {
+			find /etc/apt /var/lib/apt /var/cache/apt -printf "%p %s %T@\n" | sort
+			find /etc/apt /var/lib/apt /var/cache/apt -type f -exec sha256sum {} + | sort
+		}
+		snap >/tmp/apt.before
+		XE_STACK_CACHE=/tmp/new-cache scripts/setup/install-deps.sh --no-apt >/tmp/sparse.log 2>&1 || { cat /tmp/sparse.log; exit 1; }
+		grep -q "sparse built" /tmp/sparse.log || { cat /tmp/sparse.log; exit 1; }
+		mkdir -p /tmp/nobody && chown 65534:65534 /tmp/nobody
+		setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp/nobody XE_STACK_CACHE=/tmp/nobody/cache \
+			scripts/setup/install-deps.sh --no-apt >/tmp/sparse-user.log 2>&1 || { cat /tmp/sparse-user.log; exit 1; }
+		grep -q "sparse built" /tmp/sparse-user.log || { cat /tmp/sparse-user.log; exit 1; }
+		snap >/tmp/apt.after
+		diff /tmp/apt.before /tmp/apt.after && ! grep -rqsw sid /etc/apt'
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "bare root: every tool the scripts use works (check-tools.sh)" {
 	in_bare scripts/setup/check-tools.sh
 	echo "$output"

@@ -7,7 +7,9 @@
 load helpers
 
 setup_file() {
-	export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+	# The sender: a git identity, as a contributor has one.
+	export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$BATS_FILE_TMPDIR/gitconfig
+	printf '[user]\n\tname = Tess Tester\n\temail = tess@example.org\n' >"$GIT_CONFIG_GLOBAL"
 	export QUILTRC=$REPO/scripts/pipeline/quiltrc
 	export MAIL=$BATS_FILE_TMPDIR/mail
 	"$REPO/scripts/mail/export-series.sh" --out "$MAIL" >"$BATS_FILE_TMPDIR/export.log" 2>&1 ||
@@ -24,8 +26,8 @@ teardown() {
 	# The refs of the v2 test live under their own prefix: drop them.
 	git -C "$EXPORT_REPO" for-each-ref --format='%(refname)' refs/heads/xe-stack-test refs/tags/xe-stack-test |
 		while read -r r; do git -C "$EXPORT_REPO" update-ref -d "$r"; done
-	git -C "$EXPORT_REPO" config --get-regexp '^branch\.xe-stack-test/' | awk '{ print $1 }' |
-		while read -r k; do git -C "$EXPORT_REPO" config --unset "$k"; done
+	git -C "$EXPORT_REPO" config --name-only --get-regexp '^branch\.xe-stack-test/' | sort -u |
+		while read -r k; do git -C "$EXPORT_REPO" config --unset-all "$k"; done
 	true
 }
 
@@ -41,26 +43,54 @@ version() {
 }
 # header FILE NAME: a mail header, continuation lines joined.
 header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
+SENDER="Tess Tester <tess@example.org>"
+# mailf DIR V K: mail K (0: the cover letter) of version V in DIR; the
+# files of a first version carry no "v1-".
+mailf() {
+	local p=
+	(($2 == 1)) || p=v$2-
+	ls "$1/$p$(printf %04d "$3")"-*.patch
+}
+# vmark V: what the subjects say of version V: nothing for v1.
+vmark() { (($1 == 1)) || printf 'v%s ' "$1"; }
+# no_ids DIR: the mails under DIR without the headers that hold
+# Message-Ids.
+no_ids() {
+	(cd "$1" && find . -name '*.patch' | sort | while read -r f; do
+		echo "== $f"
+		grep -Eiv '^(Message-Id|In-Reply-To|References): ' "$f"
+	done)
+}
 
-@test "every mail series: a cover letter and its patches, [PATCH vN k/M], base-commit, what it carries from other series" {
+@test "every mail series: a cover letter and its patches, [PATCH k/M] or [PATCH vN k/M], base-commit, change-id, what it carries from other series" {
 	for n in $(mail_names); do
 		w=$(mail_with "$n" | wc -l)
 		m=$(($(mail_count "$n") + w))
 		v=$(version "$n")
 		d=$MAIL/$n-v$v
 		[ "$m" -gt 0 ]
-		[ "$(find "$d" -mindepth 1 -maxdepth 1 | wc -l)" -eq $((m + 1)) ]
-		[ -f "$d/v$v-0000-cover-letter.patch" ]
+		[ "$(find "$d" -mindepth 1 -maxdepth 1 -name '*.patch' | wc -l)" -eq $((m + 1)) ]
+		# Besides the mails, only the record of what the export wrote.
+		[ "$(find "$d" -mindepth 1 -maxdepth 1 ! -name '*.patch')" = "$d/.xe-stack-mails" ]
 		for k in $(seq 0 "$m"); do
-			f=$(ls "$d"/v"$v"-"$(printf %04d "$k")"-*.patch)
+			f=$(mailf "$d" "$v" "$k")
 			subject=$(header "$f" Subject)
 			echo "$n $k: $subject"
-			[[ $subject == "[PATCH v$v $k/$m] "* ]]
+			[[ $subject == "[PATCH $(vmark "$v")$k/$m] "* ]]
 		done
-		cover=$d/v$v-0000-cover-letter.patch
-		[ "$(header "$cover" Subject)" = "[PATCH v$v 0/$m] $(sed -n 1p "$REPO/cover-letters/$n-v$v.txt")" ]
+		cover=$(mailf "$d" "$v" 0)
+		[[ $cover == */*0000-cover-letter.patch ]]
+		[ "$(header "$cover" Subject)" = "[PATCH $(vmark "$v")0/$m] $(sed -n 1p "$REPO/cover-letters/$n-v$v.txt")" ]
 		grep -qxF "$(sed -n 3p "$REPO/cover-letters/$n-v$v.txt")" "$cover"
-		grep -qx "base-commit: $BASE" "$cover"
+		# The base says what it is: a Debian tarball, in no public tree.
+		. "$REPO/pin.conf"
+		tr '\n' ' ' <"$cover" | grep -qF "Based on Linux 7.3.4 as Debian's $PIN_PACKAGE $PIN_VERSION ships it, Debian's patches included. The base-commit is a git import of that tarball: the same on every machine, but in no public tree."
+		# b4's footer: the base, then the series' change-id.
+		[ "$(grep -A1 -x "base-commit: $BASE" "$cover" | tail -n 1)" = "change-id: $(cat "$REPO/cover-letters/$n.change-id")" ]
+		# From v2 on, a link to the previous version as posted.
+		if ((v > 1)); then
+			grep -q "^- Link to v$((v - 1)): https://lore.kernel.org/r/[^ ]*@" "$cover"
+		fi
 		# Alone on the base: nothing to name as a prerequisite.
 		run ! grep -q '^prerequisite-patch-id: ' "$cover"
 		# The patches it carries come first, and the cover letter says
@@ -68,7 +98,7 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 		k=0
 		for p in $(mail_with "$n"); do
 			k=$((k + 1))
-			f=$(ls "$d"/v"$v"-"$(printf %04d "$k")"-*.patch)
+			f=$(mailf "$d" "$v" "$k")
 			[[ $(header "$f" Subject) == *"] $(header "$REPO/patches/$p" Subject | sed 's/^\[PATCH\] //')" ]]
 			# Its place in the series that owns it.
 			for o in $(mail_names); do
@@ -86,16 +116,89 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 			run ! grep -q 'unchanged from another series' "$cover"
 		fi
 	done
-	# The stack of this repo: 1, 6 and 2 patches; the last carries 1.
+	# The stack of this repo: 1, 6 and 2 patches; the last carries 1. The
+	# first is at v1.
 	[ "$(mail_count pagemap-nothp) $(mail_count autoreset) $(mail_count purgeable-query)" = "1 6 2" ]
 	[ "$(mail_with purgeable-query | wc -l)" -eq 1 ]
+	[ "$(version pagemap-nothp)" -eq 1 ]
+	[ "$(header "$(mailf "$MAIL/pagemap-nothp-v1" 1 1)" Subject)" = "[PATCH 1/1] $(header "$REPO/patches/$(mail_patches pagemap-nothp)" Subject | sed 's/^\[PATCH\] //')" ]
+	# The autoreset series credits the design it builds on, posted before.
+	a=$(version autoreset)
+	tr '\n' ' ' <"$(mailf "$MAIL/autoreset-v$a" "$a" 0)" |
+		grep -q 'The design is that of an earlier series, posted to dri-devel .* https://www.mail-archive.com/dri-devel@lists.freedesktop.org/msg610977.html.* That design is reused here; no code is.'
+}
+
+@test "the sender's git identity is From: and Signed-off-by: of the mails; other authors and trailers stay; the patch files keep the project's" {
+	for f in "$MAIL"/*/*.patch; do
+		[ "$(header "$f" From)" = "$SENDER" ]
+		[[ $f == *0000-cover-letter.patch ]] && continue
+		[ "$(grep '^Signed-off-by: ' "$f" | tail -n 1)" = "Signed-off-by: $SENDER" ]
+	done
+	run grep -rlF "$PROJECT_EMAIL" "$MAIL"
+	[ "$status" -eq 1 ]
+	for p in $(series_patches); do
+		grep -qxF "Signed-off-by: $PROJECT_NAME <$PROJECT_EMAIL>" "$REPO/patches/$p"
+	done
+
+	# A patch that someone else wrote and signed keeps its author (a From:
+	# line in the body) and trailers, and gains the sender's sign-off.
+	s=$BATS_TEST_TMPDIR/stack
+	mkdir -p "$s"
+	cp -r "$REPO/series" "$REPO/patches" "$REPO/cover-letters" "$s/"
+	p=$s/patches/$(mail_patches pagemap-nothp)
+	ola="Ola Other <ola@example.org>"
+	sed -i -e '2,/^Subject: /{/^From: /,/^Date: /{/^Date: /!d}}' -e "/^Date: /i From: $ola" \
+		-e "s/^Signed-off-by: .*/Reported-by: Rita Reporter <rita@example.org>\nSigned-off-by: $ola/" "$p"
+	[ "$(header "$p" From)" = "$ola" ]
+	"$REPO/scripts/mail/export-series.sh" --series "$s/series" --patches "$s/patches" \
+		--covers "$s/cover-letters" --refs xe-stack-test --out "$s/mail"
+	f=$(mailf "$s/mail/pagemap-nothp-v1" 1 1)
+	[ "$(header "$f" From)" = "$SENDER" ]
+	[ "$(sed -n '/^$/,$p' "$f" | sed -n 2p)" = "From: $ola" ]
+	[ "$(grep -E '^[A-Za-z-]+-by: ' "$f")" = "Reported-by: Rita Reporter <rita@example.org>
+Signed-off-by: $ola
+Signed-off-by: $SENDER" ]
+	# git am of the mail makes Ola the author.
+	git clone -q --shared --no-checkout "$EXPORT_REPO" "$s/am"
+	git -C "$s/am" checkout -q -f --detach "$BASE"
+	git -C "$s/am" am -q "$f"
+	[ "$(git -C "$s/am" log -1 --format='%an <%ae>')" = "$ola" ]
+}
+
+@test "no mail is written as the placeholder identity unless asked, nor without a git identity" {
+	# The repo's own git config would give an identity.
+	[ -z "$(git -C "$REPO" config --local user.email)" ] || skip "the repo's .git/config sets user.email"
+	o=$BATS_TEST_TMPDIR/mail
+	run env GIT_CONFIG_GLOBAL=/dev/null "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --out "$o"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[identity] no git identity: a Signed-off-by certifies the DCO for a real person; set yours with git config user.name and user.email"* ]]
+	[ ! -e "$o" ]
+	printf '[user]\n\tname = %s\n\temail = %s\n' "$PROJECT_NAME" "$PROJECT_EMAIL" >"$BATS_TEST_TMPDIR/gitconfig"
+	run env GIT_CONFIG_GLOBAL="$BATS_TEST_TMPDIR/gitconfig" "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --out "$o"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[identity] $PROJECT_NAME <$PROJECT_EMAIL> is the placeholder of project.conf"* ]]
+	[ ! -e "$o" ]
+	printf '[user]\n\tname = Tess Tester\n' >"$BATS_TEST_TMPDIR/gitconfig"
+	run env GIT_CONFIG_GLOBAL="$BATS_TEST_TMPDIR/gitconfig" "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --out "$o"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[identity] git config has user.name 'Tess Tester' and user.email '': set both"* ]]
+	# Asked for (tests): the placeholder signs.
+	run env GIT_CONFIG_GLOBAL=/dev/null "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --out "$o" --allow-placeholder
+	[ "$status" -eq 0 ]
+	f=$(mailf "$o/pagemap-nothp-v1" 1 1)
+	[ "$(header "$f" From)" = "$PROJECT_NAME <$PROJECT_EMAIL>" ]
+	grep -qxF "Signed-off-by: $PROJECT_NAME <$PROJECT_EMAIL>" "$f"
+	# Branches need no identity.
+	run env GIT_CONFIG_GLOBAL=/dev/null "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --branch-only
+	[ "$status" -eq 0 ]
 }
 
 @test "To and Cc from get_maintainer.pl on every patch, intel-xe on every xe patch, the cover letter gets the union" {
 	for d in "$MAIL"/*-v*; do
 		all=
-		for f in "$d"/v*-000[1-9]-*.patch "$d"/v*-00[1-9][0-9]-*.patch; do
-			[ -f "$f" ] || continue
+		for f in "$d"/*.patch; do
+			[[ $f != *0000-cover-letter.patch ]] || continue
 			to=$(header "$f" To)
 			cc=$(header "$f" Cc)
 			echo "$f: To $to / Cc $cc"
@@ -110,7 +213,7 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 				--no-rolestats --no-fixes --nol "$f")
 			all+="$to, $cc, "
 		done
-		cover=$(ls "$d"/v*-0000-cover-letter.patch)
+		cover=$(ls "$d"/*0000-cover-letter.patch)
 		rcpt="$(header "$cover" To), $(header "$cover" Cc)"
 		tr ',' '\n' <<<"$all" | sed 's/^ *//' | grep . | sort -u | while IFS= read -r a; do
 			[[ $rcpt == *"$a"* ]] || { echo "cover of $d lacks $a"; false; }
@@ -125,7 +228,7 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 	for n in $(mail_names); do
 		v=$(version "$n")
 		git -C "$t/am" checkout -q -f --detach "$BASE"
-		mails=("$MAIL/$n-v$v/v$v"-*.patch)
+		mails=("$MAIL/$n-v$v"/*.patch)
 		git -C "$t/am" am -q "${mails[@]:1}"
 		[ "$(git -C "$t/am" rev-parse 'HEAD^{tree}')" = "$(git -C "$EXPORT_REPO" rev-parse "$SERIES_NAME/$n^{tree}")" ]
 	done
@@ -135,7 +238,7 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 	for n in $(mail_names); do
 		v=$(version "$n")
 		w=$(mail_with "$n" | wc -l)
-		mails=("$MAIL/$n-v$v/v$v"-*.patch)
+		mails=("$MAIL/$n-v$v"/*.patch)
 		git -C "$t/am" am -q "${mails[@]:$((w + 1))}"
 	done
 	tree_am=$(git -C "$t/am" rev-parse 'HEAD^{tree}')
@@ -158,17 +261,50 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 	fi
 }
 
-@test "a second export of an unchanged stack changes nothing" {
-	snapshot() {
-		(cd "$MAIL" && find . -type f -printf '%p %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort)
-		git -C "$EXPORT_REPO" for-each-ref --format='%(refname) %(objectname)' "refs/heads/$SERIES_NAME" "refs/tags/$SERIES_NAME"
-	}
-	before=$(snapshot)
+@test "every export is a new mailing: new unique Message-Ids, each patch answering its cover letter, nothing else changed" {
+	ids() { for f in "$MAIL"/*/*.patch; do header "$f" Message-Id; done; }
+	before=$(no_ids "$MAIL")
+	before_ids=$(ids)
 	run "$REPO/scripts/mail/export-series.sh" --out "$MAIL"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c ': unchanged, ' <<<"$output")" -eq "$(mail_names | wc -l)" ]
-	[ "$(snapshot)" = "$before" ]
+	[ "$(grep -c ', the same as before but for the Message-Ids, ' <<<"$output")" -eq "$(mail_names | wc -l)" ]
+	[ "$(no_ids "$MAIL")" = "$before" ]
+	after_ids=$(ids)
+	# One per mail, none seen before; in the sender's domain.
+	[ "$(wc -l <<<"$after_ids")" -eq "$(find "$MAIL" -name '*.patch' | wc -l)" ]
+	[ -z "$(printf '%s\n%s\n' "$before_ids" "$after_ids" | sort | uniq -d)" ]
+	run grep -v '^<[^ <>]*@example\.org>$' <<<"$after_ids"
+	[ "$status" -eq 1 ]
+	# Threading: the cover letter starts the thread, every patch answers it.
+	for d in "$MAIL"/*-v*; do
+		c=$(ls "$d"/*0000-cover-letter.patch)
+		[ -z "$(header "$c" In-Reply-To)$(header "$c" References)" ]
+		for f in "$d"/*.patch; do
+			[ "$f" != "$c" ] || continue
+			[ "$(header "$f" In-Reply-To)" = "$(header "$c" Message-Id)" ]
+			[ "$(header "$f" References)" = "$(header "$c" Message-Id)" ]
+		done
+	done
 	[ -z "$(find "$MAIL" -mindepth 1 -maxdepth 1 ! -regex '.*-v[0-9]*' -print -quit)" ]
+	# A file no export wrote, or a mail edited since, in a mail directory,
+	# stops the next export before it writes anything; the file stays.
+	echo mine >"$MAIL/pagemap-nothp-v1/sent.txt"
+	run "$REPO/scripts/mail/export-series.sh" --out "$MAIL"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[mail] $MAIL/pagemap-nothp-v1 holds $MAIL/pagemap-nothp-v1/sent.txt, which no export writes"* ]]
+	[ "$(ids)" = "$after_ids" ]
+	[ "$(cat "$MAIL/pagemap-nothp-v1/sent.txt")" = mine ]
+	rm "$MAIL/pagemap-nothp-v1/sent.txt"
+	a=$(version autoreset)
+	c=$(mailf "$MAIL/autoreset-v$a" "$a" 0)
+	cp "$c" "$BATS_TEST_TMPDIR/cover"
+	echo 'A line of my own.' >>"$c"
+	run "$REPO/scripts/mail/export-series.sh" --out "$MAIL"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[mail] $c changed since the export wrote it: move it away"* ]]
+	[ "$(ids)" = "$after_ids" ]
+	[ "$(tail -n 1 "$c")" = 'A line of my own.' ]
+	cp "$BATS_TEST_TMPDIR/cover" "$c"
 }
 
 @test "v2 of a series with one patch changed: [PATCH v2 k/M] and a range-diff against v1" {
@@ -193,10 +329,16 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 	[ "$status" -ne 0 ]
 	[[ $output == *"[cover]"*"pagemap-nothp-v2.txt has no 'Changes in v2:' section"* ]]
 	printf '\nChanges in v2:\n- one more line in the commit message\n' >>"$s/cover-letters/pagemap-nothp-v2.txt"
+	# Nor one without the link to v1 as posted (b4's form).
+	run "$REPO/scripts/mail/export-series.sh" "${args[@]}" --out "$s/mail"
+	[ "$status" -ne 0 ]
+	[[ $output == *"[cover]"*"pagemap-nothp-v2.txt has no line 'Link to v1: https://lore.kernel.org/r/MSGID'"* ]]
+	v1=$(header "$s/before-pagemap-nothp/0000-cover-letter.patch" Message-Id)
+	printf -- '- Link to v1: https://lore.kernel.org/r/%s\n' "${v1:1:-1}" >>"$s/cover-letters/pagemap-nothp-v2.txt"
 	"$REPO/scripts/mail/export-series.sh" "${args[@]}" --out "$s/mail"
 
 	d=$s/mail/pagemap-nothp-v2
-	[ "$(find "$d" -mindepth 1 -maxdepth 1 | wc -l)" -eq 2 ]
+	[ "$(find "$d" -mindepth 1 -maxdepth 1 -name '*.patch' | wc -l)" -eq 2 ]
 	[[ $(header "$(ls "$d"/v2-0000-*.patch)" Subject) == "[PATCH v2 0/1] "* ]]
 	[[ $(header "$(ls "$d"/v2-0001-*.patch)" Subject) == "[PATCH v2 1/1] "* ]]
 	cover=$d/v2-0000-cover-letter.patch
@@ -206,34 +348,85 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 	[ "$(grep -cE '^[0-9]+: +[0-9a-f]+ ! ' "$cover")" -eq 1 ]
 	grep -q '^1: .* ! 1: ' "$cover"
 	grep -q '^    +    This line is new in v2\.$' "$cover"
-	# The other series are unchanged, at their versions.
+	grep -qxF -- "- Link to v1: https://lore.kernel.org/r/${v1:1:-1}" "$cover"
+	# The change-id is the one of v1.
+	grep -qxF "change-id: $(cat "$s/cover-letters/pagemap-nothp.change-id")" "$cover"
+	grep -qxF "change-id: $(cat "$s/cover-letters/pagemap-nothp.change-id")" "$s/before-pagemap-nothp/0000-cover-letter.patch"
+	# The other series are unchanged, at their versions, but for the ids.
 	for n in $(mail_names "$s/series"); do
 		[ "$n" != pagemap-nothp ] || continue
-		diff -r "$s/before-$n" "$s/mail/$n-v$(version "$n" "$s/cover-letters")"
+		diff <(no_ids "$s/before-$n") <(no_ids "$s/mail/$n-v$(version "$n" "$s/cover-letters")")
 	done
 	[ -d "$s/mail/pagemap-nothp-v1" ]
 }
 
-@test "with no tag of the previous version (a fresh cache), the range-diff comes from its saved mails" {
+@test "with no tag of the previous version, the range-diff comes from its posted thread, found by the Message-Id of the Link line" {
 	a=$(version autoreset)
 	[ "$a" -ge 2 ]
-	[ -f "$REPO/cover-letters/autoreset-v$((a - 1)).mbox" ]
+	mbox=$REPO/cover-letters/autoreset-v$((a - 1)).mbox
+	[ -f "$mbox" ]
 	run "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --out "$BATS_TEST_TMPDIR/mail"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ $output == *"autoreset v$((a - 1)) rebuilt from $REPO/cover-letters/autoreset-v$((a - 1)).mbox"* ]]
+	[[ $output == *"autoreset v$((a - 1)) rebuilt from $mbox"* ]]
 	q=$(version purgeable-query)
 	[[ $output == *"purgeable-query v$((q - 1)) rebuilt from $REPO/cover-letters/purgeable-query-v$((q - 1)).mbox"* ]]
-	grep -q "^Range-diff against v$((q - 1)):$" "$BATS_TEST_TMPDIR/mail/purgeable-query-v$q/v$q-0000-cover-letter.patch"
-	cover=$BATS_TEST_TMPDIR/mail/autoreset-v$a/v$a-0000-cover-letter.patch
+	grep -q "^Range-diff against v$((q - 1)):$" "$(mailf "$BATS_TEST_TMPDIR/mail/purgeable-query-v$q" "$q" 0)"
+	cover=$(mailf "$BATS_TEST_TMPDIR/mail/autoreset-v$a" "$a" 0)
 	grep -q "^Range-diff against v$((a - 1)):$" "$cover"
-	# Every patch of the saved version is in it, matched or dropped.
-	[ "$(grep -cE '^ *[0-9]+: +[0-9a-f]+ [<=!] ' "$cover")" -eq "$(grep -c '^From [0-9a-f]\{40\} ' "$REPO/cover-letters/autoreset-v$((a - 1)).mbox")" ]
+	# Every patch of the posted version is in it, matched or dropped; the
+	# thread's cover letter is no patch.
+	posted=$(grep -cE '^Subject: \[PATCH ([^]]* )?[1-9][0-9]*/[0-9]+\]' "$mbox")
+	[ "$posted" -gt 0 ]
+	grep -q '^Subject: \[PATCH \(v[0-9]* \)\{0,1\}0/' "$mbox"
+	[ "$(grep -cE '^ *[0-9]+: +[0-9a-f]+ [<=!] ' "$cover")" -eq "$posted" ]
 	# The tags are there now: a second export does not rebuild it.
 	run "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --out "$BATS_TEST_TMPDIR/mail"
 	[ "$status" -eq 0 ]
 	[[ $output != *"rebuilt from"* ]]
 	grep -q "^Range-diff against v$((a - 1)):$" "$cover"
+
+	# A Link to a message the saved thread does not hold is refused.
+	git -C "$EXPORT_REPO" tag -d "xe-stack-test/autoreset-v$((a - 1))" >/dev/null
+	cp -r "$REPO/cover-letters" "$BATS_TEST_TMPDIR/covers"
+	sed -i "s|^- Link to v$((a - 1)): https://lore.kernel.org/r/.*|- Link to v$((a - 1)): https://lore.kernel.org/r/nosuch@example.org|" \
+		"$BATS_TEST_TMPDIR/covers/autoreset-v$a.txt"
+	run "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test --out "$BATS_TEST_TMPDIR/mail" --covers "$BATS_TEST_TMPDIR/covers"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *"[cover] $BATS_TEST_TMPDIR/covers/autoreset-v$a.txt links v$((a - 1)) as <nosuch@example.org>, which is not a message of $BATS_TEST_TMPDIR/covers/autoreset-v$((a - 1)).mbox"* ]]
+
+	# Without the saved thread, b4 fetches it by the Link's Message-Id (a
+	# b4 whose `mbox` answers from a copy of the thread, as lore would).
+	# The Link as copied from lore's thread view, its @ percent-encoded.
+	link=$(sed -n "s|^- Link to v$((a - 1)): https://lore.kernel.org/r/||p" "$REPO/cover-letters/autoreset-v$a.txt")
+	sed "s|^- Link to v$((a - 1)): .*|- Link to v$((a - 1)): https://lore.kernel.org/intel-xe/${link/@/%40}/T/#u|" \
+		"$REPO/cover-letters/autoreset-v$a.txt" >"$BATS_TEST_TMPDIR/covers/autoreset-v$a.txt"
+	mv "$BATS_TEST_TMPDIR/covers/autoreset-v$((a - 1)).mbox" "$BATS_TEST_TMPDIR/lore.mbox"
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	cat >"$BATS_TEST_TMPDIR/bin/b4" <<EOF
+#!/bin/bash
+args=("\$@") o= n= sub=
+while ((\$#)); do
+	case \$1 in
+	mbox | am | trailers) sub=\$1 ;;
+	-o) o=\$2; shift ;;
+	-n) [[ \$sub != mbox ]] || { n=\$2; shift; } ;;
+	esac
+	shift
+done
+[[ \$sub == mbox ]] || exec $(command -v b4) "\${args[@]}"
+echo "\${args[-1]}" >>"$BATS_TEST_TMPDIR/fetched"
+cp "$BATS_TEST_TMPDIR/lore.mbox" "\$o/\$n"
+EOF
+	chmod +x "$BATS_TEST_TMPDIR/bin/b4"
+	run env PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$REPO/scripts/mail/export-series.sh" --refs xe-stack-test \
+		--out "$BATS_TEST_TMPDIR/mail2" --covers "$BATS_TEST_TMPDIR/covers"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/fetched")" = "$link" ]
+	[[ $output == *"autoreset v$((a - 1)) rebuilt from the thread of <$link>"* ]]
+	grep -q "^Range-diff against v$((a - 1)):$" "$(mailf "$BATS_TEST_TMPDIR/mail2/autoreset-v$a" "$a" 0)"
 }
 
 @test "a commit message line starting with 'From ' is refused, naming the mail and the line" {
@@ -246,7 +439,7 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 		--covers "$s/cover-letters" --refs xe-stack-test --out "$s/mail"
 	echo "$output"
 	[ "$status" -ne 0 ]
-	[[ $output == *"[format-patch] mail series pagemap-nothp: v1-0001-"*" line "*": From now on this line splits the mail."* ]]
+	[[ $output == *"[format-patch] mail series pagemap-nothp: 0001-"*" line "*": From now on this line splits the mail."* ]]
 	[ ! -d "$s/mail/pagemap-nothp-v1" ]
 }
 
@@ -260,7 +453,7 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 			notes=$(awk '/^---$/ { on = 1; next } on && (/^ .*[|] / || /^diff /) { exit } on' "$REPO/patches/$p" | grep . || true)
 			[ -n "$notes" ] || continue
 			found=$((found + 1))
-			f=$(ls "$MAIL/$n-v$v/v$v-$(printf %04d "$k")"-*.patch)
+			f=$(mailf "$MAIL/$n-v$v" "$v" "$k")
 			echo "$n $k: $f"
 			got=$(awk '/^---$/ { on = 1; next } on && (/^ .*[|] / || /^diff /) { exit } on' "$f" | grep . || true)
 			[ "$got" = "$notes" ]
@@ -282,7 +475,7 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 @test "a Reviewed-by from a reply to the mails lands in the patch file it answers" {
 	v=$(version pagemap-nothp)
 	d=$MAIL/pagemap-nothp-v$v
-	f=$(ls "$d"/v"$v"-0001-*.patch)
+	f=$(mailf "$d" "$v" 1)
 	id=$(header "$f" Message-Id)
 	{
 		cat "$d"/*.patch
@@ -319,12 +512,18 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 	[ "${lines[-1]}" = "$EXPORT_REPO $BASE" ]
 }
 
-@test "KERNEL_DIR a git checkout: based on its HEAD, and nothing in it is written" {
+@test "KERNEL_DIR a git checkout, fresh cache: base-commit is its HEAD, the range-diff comes from the saved thread, nothing in it is written" {
 	u=$BATS_TEST_TMPDIR/user
-	# A user's checkout whose HEAD is the base (sparse: the xe driver only).
-	git clone -q --shared --no-checkout "$EXPORT_REPO" "$u"
+	# A user's checkout (sparse: the xe driver only) whose HEAD is a commit
+	# on top of the base, as a drm-tip checkout is a public commit; without
+	# the tags of the export repository.
+	git clone -q --shared --no-checkout --no-tags "$EXPORT_REPO" "$u"
+	[ -z "$(git -C "$u" tag -l)" ]
 	git -C "$u" sparse-checkout set drivers/gpu/drm/xe
 	git -C "$u" checkout -q -b mywork "$BASE"
+	git -C "$u" commit -q --allow-empty -m "drm-tip: 2026y-12m-05d-08h-00m-00s UTC integration manifest"
+	head=$(git -C "$u" rev-parse HEAD)
+	[ "$head" != "$BASE" ]
 	echo 'local change' >>"$u/drivers/gpu/drm/xe/Makefile"
 	state() {
 		git -C "$u" for-each-ref --format='%(refname) %(objectname)'
@@ -337,16 +536,28 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 		"$REPO/scripts/mail/export-series.sh" --out "$BATS_TEST_TMPDIR/mail"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ $output == *"has uncommitted changes"* ]]
+	log=$output
+	[[ $log == *"has uncommitted changes"* ]]
+	[[ $log != *"in no public tree"* ]]
 	[ "$(state)" = "$before" ]
 	for n in $(mail_names); do
 		v=$(version "$n")
-		grep -qx "base-commit: $BASE" "$BATS_TEST_TMPDIR/mail/$n-v$v/v$v-0000-cover-letter.patch"
-		# The patches are those of the pinned export (the cover letter's
-		# Message-Id they refer to differs: its text names the base).
-		for f in "$MAIL/$n-v$v"/v*-000[1-9]-*.patch; do
-			diff <(grep -Ev '^(In-Reply-To|References): ' "$f") \
-				<(grep -Ev '^(In-Reply-To|References): ' "$BATS_TEST_TMPDIR/mail/$n-v$v/${f##*/}")
+		cover=$(mailf "$BATS_TEST_TMPDIR/mail/$n-v$v" "$v" 0)
+		grep -qx "base-commit: $head" "$cover"
+		grep -q '^Based on Linux 7\.3\.4 (' "$cover"
+		run grep -q "Debian" "$cover"
+		[ "$status" -eq 1 ]
+		# A new cache has no tag of v(N-1): it comes from the saved thread.
+		if ((v > 1)); then
+			[[ $log == *"$n v$((v - 1)) rebuilt from $REPO/cover-letters/$n-v$((v - 1)).mbox"* ]]
+			grep -q "^Range-diff against v$((v - 1)):$" "$cover"
+		fi
+		# The patches are those of the pinned export but for their commit
+		# ids and Message-Ids.
+		for k in $(seq "$(($(mail_count "$n") + $(mail_with "$n" | wc -l)))"); do
+			f=$(mailf "$MAIL/$n-v$v" "$v" "$k")
+			diff <(sed 1d "$f" | grep -Eiv '^(Message-Id|In-Reply-To|References): ') \
+				<(sed 1d "$BATS_TEST_TMPDIR/mail/$n-v$v/${f##*/}" | grep -Eiv '^(Message-Id|In-Reply-To|References): ')
 		done
 	done
 }
@@ -371,17 +582,17 @@ header() { "$REPO/scripts/lib/mail-headers.py" get "$1" "$2"; }
 @test "git send-email --dry-run takes recipients, Message-Ids and threading from the files" {
 	v=$(version autoreset)
 	d=$MAIL/autoreset-v$v
-	cover_id=$(header "$d/v$v-0000-cover-letter.patch" Message-Id)
+	cover_id=$(header "$(mailf "$d" "$v" 0)" Message-Id)
 	run git send-email --dry-run --no-thread --confirm=never --suppress-cc=self \
-		--from="$PROJECT_NAME <$PROJECT_EMAIL>" "$d"/*.patch
+		--from="$SENDER" "$d"/*.patch
 	[ "$status" -eq 0 ]
-	[ "$(grep -c '^Dry-OK' <<<"$output")" -eq "$(find "$d" -mindepth 1 -maxdepth 1 | wc -l)" ]
+	[ "$(grep -c '^Dry-OK' <<<"$output")" -eq "$(find "$d" -mindepth 1 -maxdepth 1 -name '*.patch' | wc -l)" ]
 	for f in "$d"/*.patch; do
 		grep -qxF "Message-Id: $(header "$f" Message-Id)" <<<"$output"
 	done
 	[ "$(grep -cxF "In-Reply-To: $cover_id" <<<"$output")" -eq "$(mail_count autoreset)" ]
 	grep -qx 'RCPT TO:<intel-xe@lists.freedesktop.org>' <<<"$output"
-	[ "$(grep -c "RCPT TO:<$PROJECT_EMAIL>" <<<"$output" || true)" -eq 0 ]
+	[ "$(grep -c "RCPT TO:<$PROJECT_EMAIL>\|RCPT TO:<tess@example.org>" <<<"$output" || true)" -eq 0 ]
 }
 
 @test "a series file with a bad '# with:' line is refused before anything is exported, naming the line" {

@@ -540,7 +540,7 @@ mails() {
 	done
 }
 
-@test "check-mails: one version and count, 1/M to M/M, a cover letter, at most 15 patches" {
+@test "check-mails: one version and count, no v1, 1/M to M/M, a cover letter, at most 15 patches" {
 	c=$REPO/scripts/mail/check-mails.sh d=$BATS_TEST_TMPDIR/m
 	mails "$d" '[PATCH v2 0/2] drm/xe: Two' '[PATCH v2 1/2] drm/xe: One' '[PATCH v2 2/2] drm/xe: Two'
 	run "$c" "$d"
@@ -548,6 +548,11 @@ mails() {
 	mails "$d" '[PATCH] drm/xe: Alone'
 	run "$c" "$d"
 	[ "$status" -eq 0 ]
+	mails "$d" '[PATCH v1 0/2] drm/xe: Two' '[PATCH v1 1/2] drm/xe: One' '[PATCH v1 2/2] drm/xe: Two'
+	run "$c" "$d"
+	[ "$status" -eq 1 ]
+	[[ $output == *"0000.patch: subject '[PATCH v1 0/2] drm/xe: Two' says v1: a first version is [PATCH k/M]"* ]]
+	[ "$(grep -c 'says v1' <<<"$output")" -eq 3 ]
 	mails "$d" '[PATCH 1/2] drm/xe: One' '[PATCH 2/2] drm/xe: Two'
 	run "$c" "$d"
 	[ "$status" -eq 1 ]
@@ -574,4 +579,39 @@ mails() {
 	[[ $output == *"16 patches: at most 15"* ]]
 	run "$c" "$BATS_TEST_TMPDIR/none"
 	[ "$status" -eq 2 ]
+}
+
+@test "thread-mbox: a saved thread must hold the message; b4 fetches one, stopped when the transfer stalls; OUT is never overwritten" {
+	t=$REPO/scripts/mail/thread-mbox.sh d=$BATS_TEST_TMPDIR
+	printf 'From x\nMessage-ID: <cover-1@example.org>\nSubject: [PATCH 0/1] x\n\nbody\n' >"$d/saved.mbox"
+	run "$t" --mbox "$d/saved.mbox" '<cover-1@example.org>' "$d/out.mbox"
+	[ "$status" -eq 0 ]
+	cmp "$d/saved.mbox" "$d/out.mbox"
+	run "$t" --mbox "$d/saved.mbox" other@example.org "$d/other.mbox"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[thread] $d/saved.mbox holds no message <other@example.org>"* ]]
+	[ ! -e "$d/other.mbox" ]
+	echo mine >"$d/mine.mbox"
+	run "$t" --mbox "$d/saved.mbox" cover-1@example.org "$d/mine.mbox"
+	[ "$status" -eq 2 ]
+	[ "$(cat "$d/mine.mbox")" = mine ]
+	# A folded header, in another message than the first.
+	printf 'From y\nmessage-id:\n <reply-2@example.org>\nSubject: Re: x\n\nreply\n' >>"$d/saved.mbox"
+	run "$t" --mbox "$d/saved.mbox" reply-2@example.org "$d/reply.mbox"
+	[ "$status" -eq 0 ]
+	run "$t" not-an-id "$d/x.mbox"
+	[ "$status" -eq 2 ]
+	[[ $output == *"'not-an-id' is no Message-Id"* ]]
+	# A b4 whose transfer never ends.
+	mkdir "$d/bin"
+	printf '#!/bin/sh\nexec sleep 60\n' >"$d/bin/b4"
+	chmod +x "$d/bin/b4"
+	SECONDS=0
+	run env PATH="$d/bin:$PATH" XE_STACK_NET_TIMEOUT=2 "$t" cover-1@example.org "$d/fetched.mbox"
+	[ "$status" -eq 1 ]
+	[[ $output == *"[thread] b4 mbox could not fetch <cover-1@example.org> (no network, no such message, or no answer in 2 s)"* ]]
+	((SECONDS < 30))
+	[ -z "$(find "$d" -maxdepth 1 -name 'fetched.mbox*')" ]
+	run "$t" --help
+	[ "$status" -eq 0 ]
 }

@@ -4,8 +4,8 @@
 # The checks the list's bots (NIPA) make of a series as a whole, on the
 # mails of one series in DIR (*.patch, as git format-patch writes them):
 #  - every subject carries "[PATCH k/M]" or "[PATCH vN k/M]" ("[PATCH]"
-#    or "[PATCH vN]" alone is 1/1), with one version N (none meaning 1)
-#    and one count M for all of them;
+#    or "[PATCH vN]" alone is 1/1), with one version N (none meaning 1,
+#    and a first version not marked "v1") and one count M for all of them;
 #  - the patches are 1/M to M/M, each once, and M is at most 15 (a
 #    longer series is hard to review: split it);
 #  - a series of more than one patch has a cover letter, 0/M.
@@ -37,6 +37,8 @@ for f in "${mails[@]}"; do
 		finding "$(basename "$f"): subject '$subject' has no [PATCH k/M] or [PATCH vN k/M]"
 		continue
 	fi
+	[[ ${BASH_REMATCH[2]} != 1 ]] ||
+		finding "$(basename "$f"): subject '$subject' says v1: a first version is [PATCH k/M]"
 	v=${BASH_REMATCH[2]:-1} k=$((10#${BASH_REMATCH[4]:-1})) m=$((10#${BASH_REMATCH[5]:-1}))
 	versions+="$v"$'\n' counts+="$m"$'\n'
 	if ((k == 0)); then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage: export-series.sh [--out DIR] [--series FILE] [--patches DIR]
 #                         [--covers DIR] [--refs PREFIX] [--branch-only]
+#                         [--allow-placeholder]
 #
 # Export the stack as git commits on top of the base commit
 # (export-base.sh) and write each mail series of `series` (the lines
@@ -17,29 +18,52 @@
 # that it needs), then its own. A series that does not apply to the base
 # that way is an error. PREFIX defaults to SERIES_NAME of project.conf.
 #
+# The sender is the git identity (`git config user.name` and
+# `user.email`, as b4 and `git format-patch -s` take it): From: of every
+# mail, and the Signed-off-by: that certifies the DCO. Branch
+# PREFIX/NAME+mail holds series NAME as mailed: the patches that the
+# project identity of project.conf (a placeholder) authored and signed
+# are the sender's; any other author and trailer is kept (format-patch
+# then puts the author's From: line in the body), and the sender's
+# Signed-off-by: ends every patch. Without a git identity, or with the
+# placeholder's, no mail is written unless --allow-placeholder is given.
+#
 # What a patch file holds between its "---" line and the diffstat (the
 # changes between versions, which git am drops) is put back below the
 # "---" line of its mail.
 #
-# Each mail series is `git format-patch --cover-letter -v N --thread
-# --base=BASE` of its branch. N is the highest cover-letters/NAME-vN.txt;
+# Each mail series is `git format-patch --cover-letter --thread
+# --base=BASE` of its branch, `-v N` from version 2 on: "[PATCH k/M]",
+# then "[PATCH vN k/M]". N is the highest cover-letters/NAME-vN.txt;
 # that file gives the cover letter: first line the subject, a blank line,
-# then the body (for N > 1 with a "Changes in vN:" section). The export
-# adds which patches come from which other series and why. When tags
-# PREFIX/NAME-v(N-1) and PREFIX/NAME-v(N-1)-base exist (every export of
-# version N tags it so), the cover letter ends with the `git range-diff`
-# against that version. Where they do not (a fresh cache), version N-1
-# is rebuilt from its mails as posted, saved as COVERS/NAME-v(N-1).mbox,
-# applied to the base.
+# then the body (for N > 1 with a "Changes in vN:" section and a line
+# "Link to v(N-1): URL", URL ending in the Message-Id of the cover letter
+# of v(N-1) as posted, https://lore.kernel.org/r/MSGID). The export adds
+# which patches come from which other series and why, and after the
+# base-commit: line the series' b4 change-id: (COVERS/NAME.change-id,
+# one line made once per series, kept across versions).
+#
+# The cover letter of vN ends with the `git range-diff` against v(N-1):
+# against the tags PREFIX/NAME-v(N-1) and PREFIX/NAME-v(N-1)-base that
+# every export of a version makes; where they do not exist (a fresh
+# cache), v(N-1) is rebuilt from its posted thread, found by the
+# Message-Id of its Link line with `b4 am`: in COVERS/NAME-v(N-1).mbox
+# (the thread as posted, `b4 mbox` of it) when it exists, else fetched
+# by b4 (thread-mbox.sh). It is applied to the base, or where NAME starts
+# in the stack.
 #
 # To and Cc of every patch come from the base's
 # scripts/get_maintainer.pl, as b4 does it: To the maintainers and
 # reviewers (--nol), Cc the lists (--nom), plus intel-xe in Cc. The cover
-# letter goes to the union. Message-Ids are derived from the content, so
-# an unchanged stack gives byte-identical files and a run then rewrites
-# nothing. Each series' mails must pass check-mails.sh (one version, 1/M
-# to M/M, a cover letter, at most 15 patches). With b4 installed, each
-# series is read back with `b4 --offline-mode am` as a check.
+# letter goes to the union. Every export is a new mailing: its
+# Message-Ids are new and unique (time, random, series, version, place;
+# the sender's domain), and every patch answers the cover letter
+# (In-Reply-To, References). A directory DIR/NAME-vN of an earlier export
+# is replaced (it may hold only the mails an export writes); the log says
+# whether the mails changed apart from their Message-Ids. Each series'
+# mails must pass check-mails.sh (one version, 1/M to M/M, a cover
+# letter, at most 15 patches). With b4 installed, each series is read
+# back with `b4 --offline-mode am` as a check.
 #
 #   --out DIR       where the mail directories go (default out/mail)
 #   --series FILE   the series file (default: the repo's)
@@ -47,6 +71,8 @@
 #   --covers DIR    the cover letters (default: the repo's cover-letters/)
 #   --refs PREFIX   branch and tag prefix in the export repository
 #   --branch-only   make the branches only, write no mail
+#   --allow-placeholder  mail as project.conf's identity when git has no
+#                   other (tests)
 #   -h, --help      this text
 set -euo pipefail
 # shellcheck source=../lib/lib.sh
@@ -58,11 +84,15 @@ patches=$REPO_DIR/patches
 covers=$REPO_DIR/cover-letters
 prefix=$SERIES_NAME
 mail=1
+placeholder_ok=0
+# What an export wrote into a mail folder, with their SHA256.
+MANIFEST=.xe-stack-mails
 XE_LIST=intel-xe@lists.freedesktop.org
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--branch-only) mail=0; shift ;;
+	--allow-placeholder) placeholder_ok=1; shift ;;
 	--out | --series | --patches | --covers | --refs)
 		[[ $# -ge 2 ]] || die usage "$1 needs a value"
 		case $1 in
@@ -78,6 +108,28 @@ done
 [[ -d $covers ]] || die cover "no cover letter directory: $covers"
 need git git
 need perl perl
+
+# The sender, read before git_identity hides the user's config.
+placeholder="$PROJECT_NAME <$PROJECT_EMAIL>"
+sender=
+if ((mail)); then
+	name=$(git -C "$REPO_DIR" config user.name || true)
+	email=$(git -C "$REPO_DIR" config user.email || true)
+	if [[ -n $name && -n $email ]]; then
+		[[ $email =~ ^[^@[:space:]\<\>]+@[^@[:space:]\<\>]+$ && $name != *[\<\>]* ]] ||
+			die identity "git config user.name/user.email '$name <$email>' is no name and address"
+		sender="$name <$email>"
+	elif [[ -n $name$email ]]; then
+		die identity "git config has user.name '$name' and user.email '$email': set both (the From: and Signed-off-by: of the mails)"
+	fi
+	if [[ -z $sender || $email == "$PROJECT_EMAIL" ]] && ((!placeholder_ok)); then
+		die identity "${sender:-no git identity}${sender:+ is the placeholder of project.conf}: a Signed-off-by certifies the DCO for a real person; set yours with git config user.name and user.email (or, for tests only, --allow-placeholder)"
+	fi
+	sender=${sender:-$placeholder}
+	sender_email=${sender##*<}
+	sender_email=${sender_email%>}
+	domain=${sender_email#*@}
+fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
@@ -101,16 +153,73 @@ cover_of() {
 	if grep -q '\*\*\*' "$file"; then die cover "$file still holds a '***' placeholder"; fi
 	((best == 1)) || grep -q "^Changes in v$best:" "$file" ||
 		die cover "$file has no 'Changes in v$best:' section"
-	printf '%s %s\n' "$best" "$file"
+	# b4's form: "- Link to v1: https://lore.kernel.org/r/MSGID".
+	local ln=-
+	if ((best > 1)); then
+		ln=$(link_msgid "$file" "$((best - 1))")
+		[[ -n $ln && $(wc -l <<<"$ln") -eq 1 ]] ||
+			die cover "$file has no line 'Link to v$((best - 1)): https://lore.kernel.org/r/MSGID' (the Message-Id of the v$((best - 1)) cover letter as posted)"
+	fi
+	printf '%s\t%s\t%s\n' "$best" "$file" "$ln"
+}
+
+# link_msgid FILE V: the Message-Id of the "Link to vV: URL" lines of
+# FILE, the URL's last path part (a lore URL as copied: /r/MSGID, or
+# /list/MSGID/ with /T/, #u and the like after it), percent-decoded.
+link_msgid() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys, urllib.parse
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    m = re.match(r"^[-* ]*Link to v%s:\s*(https?://\S+)\s*$" % sys.argv[2], line)
+    if not m:
+        continue
+    path = urllib.parse.urlsplit(m.group(1)).path
+    parts = [p for p in path.split("/") if p]
+    while parts and "@" not in urllib.parse.unquote(parts[-1]):
+        parts.pop()
+    if parts:
+        print(urllib.parse.unquote(parts[-1]).strip("<>"))
+PY
+}
+
+# change_id NAME: the series' b4 change-id, COVERS/NAME.change-id.
+change_id() {
+	local f=$covers/$1.change-id id
+	[[ -f $f ]] || die cover "no $f: the series' b4 change-id, made once and kept across versions, e.g. printf '%s\\n' $(date -u +%Y%m%d)-$1-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n') >$f"
+	id=$(cat "$f")
+	[[ $id =~ ^[0-9]{8}-[A-Za-z0-9._-]+-[0-9a-f]{12}$ ]] ||
+		die cover "$f: want one line YYYYMMDD-NAME-<12 hex digits> (b4's change-id), not '$id'"
+	printf '%s\n' "$id"
 }
 
 # Versions first: a bad cover letter fails before anything is built.
-declare -A version=() cover=()
+declare -A version=() cover=() link=() changeid=()
 if ((mail)); then
 	for n in "${names[@]}"; do
-		read -r "version[$n]" "cover[$n]" < <(cover_of "$n")
+		IFS=$'\t' read -r "version[$n]" "cover[$n]" "link[$n]" < <(cover_of "$n")
+		[[ -n ${version[$n]} ]] || exit 1
+		changeid[$n]=$(change_id "$n")
+	done
+	# The directory of an earlier export is replaced: only if it holds
+	# what that export wrote (its MANIFEST), unchanged.
+	for n in "${names[@]}"; do
+		dir="$out/$n-v${version[$n]}"
+		[[ -e $dir || -L $dir ]] || continue
+		[[ -d $dir && ! -L $dir && -f $dir/$MANIFEST ]] ||
+			die mail "$dir is no folder of mails an export wrote (no $MANIFEST): move it away"
+		other=$(find "$dir" -mindepth 1 ! -name "$MANIFEST" \( ! -type f -o ! -name '*.patch' \) -print -quit)
+		[[ -z $other ]] || die mail "$dir holds $other, which no export writes: move it away (the export replaces $dir)"
+		while IFS= read -r f; do
+			cut -c67- "$dir/$MANIFEST" | grep -qxF -- "$f" || die mail "$dir/$f is not a mail the export wrote: move it away (the export replaces $dir)"
+		done < <(cd "$dir" && find . -name '*.patch' -printf '%P\n')
+		edited=$(cd "$dir" && { sha256sum -c --quiet "$MANIFEST" 2>&1 || true; } | sed -n 's/: FAILED.*//p' | head -n 1)
+		[[ -z $edited ]] || die mail "$dir/$edited changed since the export wrote it: move it away (the export replaces $dir)"
 	done
 fi
+
+# The scratch folder of rebuild_previous, removed however the run ends.
+work=
+trap '[[ -z $work ]] || rm -rf "$work"' EXIT
 
 # One export at a time, and no export-base.sh in between: it clears the
 # lock files a killed git left, which must not be those of a git at work.
@@ -121,29 +230,55 @@ git_identity committer
 g() { git -C "$repo" "$@"; }
 
 # rebuild_previous NAME V: where no export tagged version V of mail series
-# NAME (a fresh cache), rebuild it from the mails as posted, COVERS/NAME-vV.mbox,
-# for the range-diff: applied to the base, or, where they need the series
-# before it (a version mailed on top of them), where NAME starts in the
-# stack.
+# NAME (a fresh cache), rebuild it from its posted thread, found by the
+# Message-Id of the Link line of the cover letter (link[NAME]): b4 am
+# picks the patches of version V out of COVERS/NAME-vV.mbox, or out of
+# the thread b4 fetches. Applied to the base, or, where they need the
+# series before it (a version mailed on top of them), where NAME starts
+# in the stack.
 rebuild_previous() {
-	local old=$prefix/$1-v$2 mbox=$covers/$1-v$2.mbox here at
+	local old=$prefix/$1-v$2 mbox=$covers/$1-v$2.mbox msgid=${link[$1]} here at from
 	g rev-parse -q --verify "refs/tags/$old" >/dev/null && return 0
-	[[ -f $mbox ]] || return 0
+	if ! command -v b4 >/dev/null 2>&1; then
+		log "warning: b4 is not installed: no range-diff of $1 against v$2 (Debian package b4)"
+		return 0
+	fi
+	work=$(mktemp -d)
+	from="the thread of <$msgid>"
+	if [[ -f $mbox ]]; then
+		from="$mbox"
+		"$REPO_DIR/scripts/mail/thread-mbox.sh" --mbox "$mbox" "$msgid" "$work/thread.mbox" ||
+			die cover "${cover[$1]} links v$2 as <$msgid>, which is not a message of $mbox"
+	elif ! "$REPO_DIR/scripts/mail/thread-mbox.sh" "$msgid" "$work/thread.mbox"; then
+		log "warning: cannot fetch $from: no range-diff of $1 against v$2 (save the thread as $mbox to work offline)"
+		rm -rf "$work"
+		return 0
+	fi
+	mkdir "$work/am"
+	if ! (cd "$work" && b4 --offline-mode --no-stdin -n am -m thread.mbox -v "$2" -o am -n prev "$msgid") \
+		>"$work/b4.log" 2>&1 || [[ ! -s $work/am/prev.mbx ]]; then
+		cat "$work/b4.log" >&2
+		log "warning: b4 am finds no v$2 of $1 in $from (b4's messages above): no range-diff against v$2"
+		rm -rf "$work"
+		return 0
+	fi
 	here=$(g rev-parse HEAD)
 	for at in "$base" "${stack_at[$1]}"; do
 		g checkout -q -f --detach "$at"
-		if g am -q --committer-date-is-author-date "$mbox" >"$repo/.git/xe-stack-am.log" 2>&1; then
+		if g am -q --committer-date-is-author-date "$work/am/prev.mbx" >"$repo/.git/xe-stack-am.log" 2>&1; then
 			g tag -f "$old" HEAD >/dev/null
 			g tag -f "$old-base" "$at" >/dev/null
-			log "$1 v$2 rebuilt from $mbox"
+			log "$1 v$2 rebuilt from $from"
 			g checkout -q -f --detach "$here"
+			rm -rf "$work"
 			return 0
 		fi
 		g am --abort >/dev/null 2>&1 || true
 	done
 	cat "$repo/.git/xe-stack-am.log" >&2
-	log "warning: $mbox applies neither to the base nor where $1 starts in the stack (git am above): no range-diff against v$2"
+	log "warning: v$2 of $1 from $from applies neither to the base nor where $1 starts in the stack (git am above): no range-diff against v$2"
 	g checkout -q -f --detach "$here"
+	rm -rf "$work"
 }
 
 # am_each FILE...: git am each patch file at HEAD; on failure, am_failed
@@ -196,6 +331,29 @@ if ((mail == 0)); then
 	exit 0
 fi
 
+# as_mailed NAME: branch PREFIX/NAME+mail, series NAME as the sender
+# mails it: a patch that the placeholder authored is the sender's, the
+# placeholder's Signed-off-by: goes, and the sender's ends every patch
+# (as format-patch -s adds it: unless it is the last trailer already), so
+# that the sender signs once, last. Other authors and trailers are kept.
+# Committer and dates as in the export: the same sender gives the same
+# commits.
+as_mailed() {
+	local c parent=$base an ae ad msg
+	for c in $(g rev-list --reverse "$base..${tip[$1]}"); do
+		IFS=$'\t' read -r an ae ad < <(g log -1 --format=$'%an\t%ae\t%ad' --date=raw "$c")
+		if [[ "$an <$ae>" == "$placeholder" ]]; then
+			an=${sender% <*} ae=${sender##*<} ae=${ae%>}
+		fi
+		msg=$(g log -1 --format=%B "$c" | awk -v old="Signed-off-by: $placeholder" '$0 != old' |
+			g interpret-trailers --if-exists addIfDifferentNeighbor --trailer "Signed-off-by: $sender")
+		parent=$(GIT_AUTHOR_NAME=$an GIT_AUTHOR_EMAIL=$ae GIT_AUTHOR_DATE=$ad GIT_COMMITTER_DATE=$ad \
+			g commit-tree "$c^{tree}" -p "$parent" <<<"$msg") ||
+			die mail "cannot make the mailed form of $c (mail series $1)"
+	done
+	g branch -f -q "$prefix/$1+mail" "$parent"
+}
+
 # A line on what the base is, for the cover letters.
 base_words() {
 	local v
@@ -207,7 +365,7 @@ base_words() {
 	elif [[ -n ${KERNEL_TARBALL:-} ]]; then
 		printf 'Linux %s from %s (base-commit: a git import of that tarball)' "$v" "$(basename "$KERNEL_TARBALL")"
 	else
-		printf "Linux %s as Debian's %s %s ships it (base-commit: a git import of its tarball, the same on every machine)" \
+		printf "Linux %s as Debian's %s %s ships it, Debian's patches included. The base-commit is a git import of that tarball: the same on every machine, but in no public tree" \
 			"$v" "$PIN_PACKAGE" "$PIN_VERSION"
 	fi
 }
@@ -250,8 +408,9 @@ b4_check() {
 	rm -rf "$tmp"
 }
 
-domain=${PROJECT_EMAIL#*@}
 words=$(base_words)
+[[ -n ${KERNEL_DIR:-} ]] ||
+	log "the base is an import of a tarball, in no public tree: to post, export on a drm-xe-next or drm-tip checkout (KERNEL_DIR=DIR)"
 # Where each patch is in the mails of the series that owns it: "k/M NAME".
 declare -A place=()
 for n in "${names[@]}"; do
@@ -263,13 +422,30 @@ for n in "${names[@]}"; do
 	done <<<"${mail_own[$n]}"
 done
 
+# ids_out DIR: the mails of DIR without the headers that carry the
+# Message-Ids: what two exports of the same series share.
+ids_out() {
+	local f
+	for f in "$1"/*.patch; do
+		printf '== %s\n' "${f##*/}"
+		grep -Eiv '^(Message-Id|In-Reply-To|References): ' "$f"
+	done
+}
+
+# A new mailing: new Message-Ids, unique across exports and machines.
+stamp=$(date -u +%Y%m%d%H%M%S)
 for n in "${names[@]}"; do
 	v=${version[$n]}
 	dir="$out/$n-v$v"
 	tmp="$out/.$n-v$v.tmp"
+	# A first version is "[PATCH k/M]", later ones "[PATCH vN k/M]".
+	fp=
+	((v == 1)) || fp=v$v-
+	cl=$tmp/${fp}0000-cover-letter.patch
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	count=${size[$n]}
+	as_mailed "$n"
 
 	# The branch description is what format-patch puts in the cover letter.
 	desc=$(cat "${cover[$n]}")
@@ -286,10 +462,11 @@ for n in "${names[@]}"; do
 			desc+=$'\n'"  $k/$count is patch ${place[$p]%% *} of \"$(sed -n 1p "${cover[$o]}")\" v${version[$o]}"
 		done <<<"${mail_with[$n]}"
 	fi
-	g config "branch.$prefix/$n.description" "$desc"
+	g config "branch.$prefix/$n+mail.description" "$desc"
 
-	args=(-q -o "$tmp" --cover-letter --cover-from-description=subject -v "$v"
+	args=(-q -o "$tmp" --cover-letter --cover-from-description=subject --from="$sender"
 		--base="$base" --thread=shallow --no-signature)
+	((v == 1)) || args+=(-v "$v")
 	prev=$((v - 1))
 	if ((prev >= 1)); then
 		if g rev-parse -q --verify "refs/tags/$prefix/$n-v$prev" >/dev/null &&
@@ -299,8 +476,10 @@ for n in "${names[@]}"; do
 			log "warning: no tag $prefix/$n-v$prev in $repo: the v$v cover letter of $n has no range-diff"
 		fi
 	fi
+	# The cover letter's From: is the committer's.
 	GIT_COMMITTER_DATE=$(g log -1 --format=%cd --date=raw "${tip[$n]}") \
-		g format-patch "${args[@]}" "$base..$prefix/$n" ||
+		GIT_COMMITTER_NAME=${sender% <*} GIT_COMMITTER_EMAIL=$sender_email \
+		g format-patch "${args[@]}" "$base..$prefix/$n+mail" ||
 		die format-patch "git format-patch failed for mail series $n"
 
 	# What a patch file says below its "---" line (the changes between
@@ -310,7 +489,7 @@ for n in "${names[@]}"; do
 	mapfile -t mem < <(grep . <<<"${mail_with[$n]}${mail_own[$n]}")
 	k=0
 	for f in "$tmp"/*.patch; do
-		[[ $f == */v$v-0000-cover-letter.patch ]] && continue
+		[[ $f == "$cl" ]] && continue
 		if ((k < nwith[$n])); then
 			o=${place[${mem[$k]}]#* }
 			fmt -w 72 <<<"Carried unchanged from v${version[$o]} of \"$(sed -n 1p "${cover[$o]}")\", where it is patch ${place[${mem[$k]}]%% *}, so that this series applies to the base alone." >"$tmp/.notes"
@@ -321,26 +500,34 @@ for n in "${names[@]}"; do
 		k=$((k + 1))
 	done
 	rm -f "$tmp/.notes"
+	# b4's change-id: right after the last base-commit: line, format-patch's.
+	at=$(grep -n '^base-commit: ' "$cl" | tail -n 1 | cut -d: -f1)
+	[[ -n $at ]] || die format-patch "mail series $n: no base-commit: line in $cl"
+	sed -i "${at}a change-id: ${changeid[$n]}" "$cl"
+	grep -qxF "change-id: ${changeid[$n]}" "$cl" || die format-patch "mail series $n: no base-commit: line in $cl"
 
-	# Content-derived Message-Ids, recipients per patch, union for the cover.
+	# New Message-Ids, recipients per patch, union for the cover.
+	rand=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 	: >"$tmp/.ids"
 	: >"$tmp/.all"
 	k=0
 	for f in "$tmp"/*.patch; do
-		old=$(sed -n '1,/^$/s/^Message-Id: <\(.*\)>$/\1/p' "$f")
-		sum=$(grep -Ev '^(Message-Id|In-Reply-To|References): ' "$f" | sha256sum | cut -c1-12)
-		printf '%s %s\n' "$old" "$prefix-$n-v$v-$k-$sum@$domain" >>"$tmp/.ids"
+		old=$("$REPO_DIR/scripts/lib/mail-headers.py" get "$f" Message-Id)
+		old=${old#<}
+		old=${old%>}
+		[[ -n $old ]] || die format-patch "mail series $n: no Message-Id in $f"
+		printf '%s %s\n' "$old" "$stamp.$rand-$n-v$v-$k@$domain" >>"$tmp/.ids"
 		k=$((k + 1))
 	done
 	for f in "$tmp"/*.patch; do
-		[[ $f == */v$v-0000-cover-letter.patch ]] && continue
+		[[ $f == "$cl" ]] && continue
 		recipients "$f" >"$f.rcpt"
 		cat "$f.rcpt" >>"$tmp/.all"
 		rewrite "$f" "$tmp/.ids" "$f.rcpt"
 		rm -f "$f.rcpt"
 	done
 	sort -u "$tmp/.all" | awk -F'\t' '$1 == "To" { to[$2] = 1; print; next } !($2 in to)' >"$tmp/.cover"
-	rewrite "$tmp/v$v-0000-cover-letter.patch" "$tmp/.ids" "$tmp/.cover"
+	rewrite "$cl" "$tmp/.ids" "$tmp/.cover"
 	rm -f "$tmp/.ids" "$tmp/.all" "$tmp/.cover"
 	[[ $(find "$tmp" -name '*.patch' | wc -l) -eq $((count + 1)) ]] ||
 		die format-patch "mail series $n: want a cover letter and $count patches in $tmp"
@@ -355,16 +542,13 @@ for n in "${names[@]}"; do
 		die series "mail series $n: its mails fail the series checks above (check-mails.sh)"
 	b4_check "$tmp" "$count"
 
-	# Replace the previous output only if something changed.
-	if [[ -d $dir ]] && diff -r -q "$dir" "$tmp" >/dev/null 2>&1; then
-		rm -rf "$tmp"
-		log "$n v$v: unchanged, $dir"
-	else
-		rm -rf "$dir"
-		mv "$tmp" "$dir"
-		log "$n v$v: $count patches, $dir"
-	fi
-	for t in "$n-v$v:${tip[$n]}" "$n-v$v-base:$base"; do
+	(cd "$tmp" && sha256sum -- *.patch >"$MANIFEST")
+	same=
+	[[ -d $dir ]] && cmp -s <(ids_out "$dir") <(ids_out "$tmp") && same=", the same as before but for the Message-Ids"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	log "$n v$v: $count patches$same, $dir"
+	for t in "$n-v$v:$(g rev-parse "$prefix/$n+mail")" "$n-v$v-base:$base"; do
 		[[ $(g rev-parse -q --verify "refs/tags/$prefix/${t%%:*}" || true) == "${t#*:}" ]] ||
 			g tag -f "$prefix/${t%%:*}" "${t#*:}" >/dev/null
 	done

@@ -14,7 +14,8 @@
 # diffstat (the changes between versions) are not in git: they are kept.
 #
 # Review trailers: --trailers MSGID (a message of a posted thread, fetched
-# from lore by b4) or --trailers-mbox FILE (that thread saved as an mbox),
+# from lore by b4, see thread-mbox.sh) or --trailers-mbox FILE (that
+# thread saved as an mbox),
 # once per thread, first run `b4 trailers -u` over the stack in a scratch
 # clone of the export repository (the identity of project.conf, commits
 # since the base): the Reviewed-by, Acked-by and Tested-by tags found in
@@ -80,20 +81,27 @@ if ((${#threads[@]})); then
 	# b4 looks for the commits by this committer since a date: from just
 	# after the base commit on.
 	since=@$(($(git -C "$repo" log -1 --format=%ct "$base") + 1))
+	k=0
 	for t in "${threads[@]}"; do
+		# The thread as an mbox (thread-mbox.sh: fetched by b4, or the one
+		# saved), which b4 then reads offline.
+		k=$((k + 1))
 		case $t in
 		id:*)
 			msgid=${t#id:}
-			args=(-n trailers -u --since "$since") ;;
+			"$REPO_DIR/scripts/mail/thread-mbox.sh" "$msgid" "$scratch/thread-$k.mbox" ||
+				die trailers "cannot fetch the thread of $msgid" ;;
 		mbox:*)
 			msgid=$("$REPO_DIR/scripts/lib/mail-headers.py" get "${t#mbox:}" Message-Id)
 			[[ -n $msgid ]] || die trailers "no Message-Id in ${t#mbox:}"
-			args=(--offline-mode -n trailers -u --since "$since" -m "${t#mbox:}") ;;
+			"$REPO_DIR/scripts/mail/thread-mbox.sh" --mbox "${t#mbox:}" "$msgid" "$scratch/thread-$k.mbox" ||
+				die trailers "cannot read the thread in ${t#mbox:}" ;;
 		esac
 		msgid=${msgid#<}
-		log "collecting trailers from the thread of <${msgid%>}>"
-		(cd "$scratch/linux" && b4 "${args[@]}" -F "${msgid%>}") >&2 ||
-			die trailers "b4 trailers -u failed for <${msgid%>}>"
+		msgid=${msgid%>}
+		log "collecting trailers from the thread of <$msgid>"
+		(cd "$scratch/linux" && b4 --offline-mode -n trailers -u --since "$since" -m "$scratch/thread-$k.mbox" -F "$msgid") >&2 ||
+			die trailers "b4 trailers -u failed for <$msgid>"
 	done
 	repo=$scratch/linux
 	from=import
