@@ -67,7 +67,7 @@ check-kernel: ## The project's kernel tier: the pinned kernel built, booted, bis
 		echo "# $$f: $$((SECONDS - start)) s"; \
 	done; [ -z "$$failed" ] || { echo "# failed:$$failed"; exit 1; }
 
-check-deb: ## Campaign, not in make test: xe.ko built with Debian's config and the stack (minutes)
+check-deb: ## Campaign, not in make test: xe.ko with Debian's config; the trimmed package built, installed, booted (~1 h cold)
 	bats --timing $(ARGS) tests/deb-build.bats
 
 test: deps ## The project's own tests: the fast tier, then the kernel tier (builds, boots)
@@ -89,7 +89,7 @@ maintainers: ## Regenerate the MAINTAINERS table of MAINTAINERS-notes/README.md
 deb-config: ## Config of the Xe kernel package (Debian's config + deb-xe), checked
 	scripts/package/build-deb.sh --config-only $(ARGS)
 
-deb: ## Installable kernel .debs of the pin + the stack in out/deb (hours on 2 cores)
+deb: ## Installable kernel .debs of the pin + the stack in out/deb (ARGS="--lsmod FILE": for one machine)
 	scripts/package/build-deb.sh $(ARGS)
 
 ci-lint: ## Validate CI/gitlab-ci.yml, its child pipeline and the LAVA job

@@ -207,6 +207,85 @@ listed_jobs() {
 	[ "$status" -eq 1 ]
 }
 
+@test "the LAVA job against a package: its file name, version and xe.ko, each mismatch named" {
+	job=$REPO/CI/lava/xe-boot.yaml
+	. "$REPO/project.conf"
+	v=7.3.4-$SERIES_NAME-v$SERIES_VERSION
+	# fakedeb NAME FILE...: a linux-image-$v package named NAME holding FILEs.
+	fakedeb() {
+		local p=$BATS_TEST_TMPDIR/pkg f
+		rm -rf "$p"
+		mkdir -p "$p/DEBIAN"
+		printf 'Package: linux-image-%s\nVersion: 7.3.4-1\nArchitecture: amd64\nMaintainer: m <m@example.org>\nDescription: d\n' "$v" >"$p/DEBIAN/control"
+		for f in "${@:2}"; do
+			mkdir -p "$p/$(dirname "$f")"
+			: >"$p/$f"
+		done
+		dpkg-deb -b "$p" "$BATS_TEST_TMPDIR/$1" >/dev/null
+	}
+	xe=lib/modules/$v/kernel/drivers/gpu/drm/xe/xe.ko.xz
+	fakedeb "linux-image-${v}_7.3.4-1_amd64.deb" "boot/vmlinuz-$v" "$xe"
+	run "$REPO/CI/lava/check-job.py" "$job" --deb "$BATS_TEST_TMPDIR/linux-image-${v}_7.3.4-1_amd64.deb"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"valid (4 actions), fits linux-image-${v}_7.3.4-1_amd64.deb"* ]]
+	# A name the job's steps do not unpack.
+	fakedeb "xe-kernel.deb" "boot/vmlinuz-$v" "$xe"
+	run "$REPO/CI/lava/check-job.py" "$job" --deb "$BATS_TEST_TMPDIR/xe-kernel.deb"
+	[ "$status" -eq 1 ]
+	[[ $output == *"the steps name linux-image-*.deb, which xe-kernel.deb does not match"* ]]
+	# A kernel under another version than the package's name gives.
+	fakedeb "linux-image-${v}_1_amd64.deb" "boot/vmlinuz-7.3.4" "$xe"
+	run "$REPO/CI/lava/check-job.py" "$job" --deb "$BATS_TEST_TMPDIR/linux-image-${v}_1_amd64.deb"
+	[ "$status" -eq 1 ]
+	[[ $output == *"has no /boot/vmlinuz-$v, which the job uses for version $v"* ]]
+	# No xe.
+	fakedeb "linux-image-${v}_2_amd64.deb" "boot/vmlinuz-$v" "lib/modules/$v/kernel/drivers/gpu/drm/i915/i915.ko.xz"
+	run "$REPO/CI/lava/check-job.py" "$job" --deb "$BATS_TEST_TMPDIR/linux-image-${v}_2_amd64.deb"
+	[ "$status" -eq 1 ]
+	[[ $output == *"has no xe.ko"* ]]
+	# The template filled in with the URL of another file.
+	sed "s|'@LINUX_IMAGE_DEB@'|'https://ci.example.org/other.deb'|" "$job" >"$BATS_TEST_TMPDIR/filled.yaml"
+	run "$REPO/CI/lava/check-job.py" "$BATS_TEST_TMPDIR/filled.yaml" --deb "$BATS_TEST_TMPDIR/linux-image-${v}_7.3.4-1_amd64.deb"
+	[ "$status" -eq 1 ]
+	[[ $output == *"the job's package URL https://ci.example.org/other.deb does not end in linux-image-${v}_7.3.4-1_amd64.deb"* ]]
+}
+
+@test "check-deb: a package set that is not what build-deb.sh makes is refused, each finding named" {
+	. "$REPO/project.conf"
+	v=7.3.4-$SERIES_NAME-v$SERIES_VERSION d=$BATS_TEST_TMPDIR/debs
+	mkdir -p "$d"
+	# pkg NAME VERSION [MAINTAINER] FILE...: a package of the three.
+	pkg() {
+		local p=$BATS_TEST_TMPDIR/pkg f name=$1 ver=$2 maint=$3
+		shift 3
+		rm -rf "$p"
+		mkdir -p "$p/DEBIAN"
+		printf 'Package: %s\nVersion: %s\nArchitecture: amd64\nMaintainer: %s\nDescription: d\n' "$name" "$ver" "$maint" >"$p/DEBIAN/control"
+		for f in "$@"; do
+			mkdir -p "$p/$(dirname "$f")"
+			: >"$p/$f"
+		done
+		dpkg-deb -b "$p" "$d/${name}_${ver}_amd64.deb" >/dev/null
+	}
+	me="$PROJECT_NAME <$PROJECT_EMAIL>"
+	pkg "linux-image-$v" 7.3.4-1 "$me" "boot/vmlinuz-$v" "lib/modules/$v/modules.dep"
+	pkg "linux-headers-$v" 7.3.4-2 "$me" "usr/src/linux-headers-$v/Makefile"
+	pkg linux-libc-dev 7.3.4-1 "Someone Else <else@example.org>" usr/include/linux/types.h
+	printf 'Module Size Used by\nnvme 61440 2\n' >"$BATS_TEST_TMPDIR/l"
+	run "$REPO/scripts/package/check-deb.sh" --lsmod "$BATS_TEST_TMPDIR/l" "$d/linux-image-${v}_7.3.4-1_amd64.deb"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	f="check-deb: error: [deb]"
+	[[ $output == *"$f $d: no linux-headers-${v}_7.3.4-1_amd64.deb beside linux-image-${v}_7.3.4-1_amd64.deb"* ]]
+	[[ $output == *"$f linux-libc-dev_7.3.4-1_amd64.deb: Maintainer 'Someone Else <else@example.org>', not project.conf's"* ]]
+	[[ $output == *"$f linux-image-${v}_7.3.4-1_amd64.deb: no /boot/System.map-$v"* ]]
+	[[ $output == *"$f linux-image-${v}_7.3.4-1_amd64.deb: no xe.ko under /lib/modules/$v"* ]]
+	[[ $output == *"$f linux-image-${v}_7.3.4-1_amd64.deb: module nvme of $BATS_TEST_TMPDIR/l is neither a module nor built in"* ]]
+	run "$REPO/scripts/package/check-deb.sh" "$d/none.deb"
+	[ "$status" -eq 2 ]
+}
+
 @test "one check job runs here: CI/job.sh check 2 xe-i386 on the clean fixture passes, build only, junit names patch 2" {
 	cp -r "$FIXTURES/clean" "$BATS_TEST_TMPDIR/clean"
 	export XE_STACK_SERIES=$BATS_TEST_TMPDIR/clean/series XE_STACK_PATCHES=$BATS_TEST_TMPDIR/clean

@@ -78,6 +78,79 @@ requested() {
 	[ ! -f "$BATS_TEST_TMPDIR/build/.config" ]
 }
 
+@test "deb config --lsmod: trimmed to what a machine loads (localmodconfig), xe and every deb-xe option kept" {
+	b=$BATS_TEST_TMPDIR/build
+	l=$REPO/tests/data/lsmod/xe-laptop.lsmod
+	run "$REPO/scripts/package/build-deb.sh" --config-only --lsmod "$l" --build-dir "$b"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "$b/.config" ]
+	[[ $output == *"[config] trimming to the $(($(wc -l <"$l") - 1)) modules of $l, and xe (make localmodconfig)"* ]]
+	# From over 4000 modules to the machine's, plus what they need.
+	m=$(grep -c '=m$' "$b/.config")
+	echo "$m modules"
+	[ "$m" -lt 300 ]
+	[[ $output == *"[config] $m modules (Debian's config and deb-xe: "* ]]
+	# The sample's modules stay (a few, by their options), others go.
+	for o in DRM_XE DRM_GPUSVM BLK_DEV_NVME EXT4_FS IWLMVM E1000E USB_XHCI_PCI USB_STORAGE \
+		HID_MULTITOUCH I2C_HID_ACPI SND_HDA_INTEL USB_VIDEO_CLASS BT_HCIBTUSB KVM_INTEL; do
+		grep -qx "CONFIG_$o=m" "$b/.config" || { echo "CONFIG_$o is not m"; false; }
+	done
+	for o in R8169 SND_USB_AUDIO DRM_AMDGPU DRM_NOUVEAU BTRFS_FS USB_USBNET; do
+		run ! grep -q "^CONFIG_$o=" "$b/.config"
+	done
+	while read -r opt val; do
+		if [ "$val" = n ]; then
+			run ! grep -q "^$opt=" "$b/.config"
+		else
+			grep -qxF "$opt=$val" "$b/.config" || { echo "$opt is not $val"; false; }
+		fi
+	done < <(requested "$REPO/config-fragments/deb-xe.config")
+	grep -qx "CONFIG_LOCALVERSION=\"$LOCALVERSION_WANT\"" "$b/.config"
+	# Read live on the target: the same list through a pipe, the same config.
+	cp "$b/.config" "$BATS_TEST_TMPDIR/first.config"
+	run "$REPO/scripts/package/build-deb.sh" --config-only --lsmod <(cat "$l") --build-dir "$b"
+	[ "$status" -eq 0 ]
+	cmp "$BATS_TEST_TMPDIR/first.config" "$b/.config"
+}
+
+@test "deb config --lsmod: xe kept on a machine without it; an option the trimming takes away is named; a file that is no lsmod is refused first" {
+	frag=$BATS_TEST_TMPDIR/frag
+	cp -r "$REPO/config-fragments" "$frag"
+	# usbnet is no module of the sample: the trimming turns it off, so
+	# cdc_ether, which depends on it, cannot be a module any more.
+	printf 'CONFIG_USB_NET_CDCETHER=m\n' >>"$frag/deb-xe.config"
+	XE_STACK_FRAGMENTS=$frag run "$REPO/scripts/package/build-deb.sh" --config-only \
+		--lsmod "$REPO/tests/data/lsmod/xe-laptop.lsmod" --build-dir "$BATS_TEST_TMPDIR/build"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"CONFIG_USB_NET_CDCETHER requested 'm', final .config has 'n'"* ]]
+	[[ $output == *"[config] deb-xe: the config trimmed to $REPO/tests/data/lsmod/xe-laptop.lsmod lost an option the fragments ask for"* ]]
+	# No .config is left that a later make would build unchecked.
+	[ ! -f "$BATS_TEST_TMPDIR/build/.config" ]
+	# A machine that did not load xe (nor drm) still gets xe, with what
+	# it depends on.
+	printf 'Module                  Size  Used by\nnvme                   61440  2\n' >"$BATS_TEST_TMPDIR/noxe.lsmod"
+	run "$REPO/scripts/package/build-deb.sh" --config-only --lsmod "$BATS_TEST_TMPDIR/noxe.lsmod" \
+		--build-dir "$BATS_TEST_TMPDIR/build3"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'CONFIG_DRM_XE=m' "$BATS_TEST_TMPDIR/build3/.config"
+	grep -qx 'CONFIG_DRM_XE_GPUSVM=y' "$BATS_TEST_TMPDIR/build3/.config"
+	grep -qx 'CONFIG_DRM=m' "$BATS_TEST_TMPDIR/build3/.config"
+	run ! grep -q '^CONFIG_IWLWIFI=' "$BATS_TEST_TMPDIR/build3/.config"
+	# A file that is no lsmod output, before any tree or build dir is made.
+	printf 'Module Size Used by\nxe 3682304 0\nthis is no module line\n' >"$BATS_TEST_TMPDIR/bad.lsmod"
+	run "$REPO/scripts/package/build-deb.sh" --config-only --lsmod "$BATS_TEST_TMPDIR/bad.lsmod" \
+		--build-dir "$BATS_TEST_TMPDIR/build2"
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] --lsmod $BATS_TEST_TMPDIR/bad.lsmod: line 3: this is no module line is no line of lsmod"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/build2" ]
+	run "$REPO/scripts/package/build-deb.sh" --config-only --lsmod "$BATS_TEST_TMPDIR/none.lsmod"
+	[ "$status" -eq 2 ]
+	[[ $output == *"[usage] --lsmod $BATS_TEST_TMPDIR/none.lsmod: no such readable file"* ]]
+}
+
 @test "deb objects: the C files the stack changes compile with that config (KUnit off, xe's display on)" {
 	run "$REPO/scripts/package/build-deb.sh" --objects
 	[ "$status" -eq 0 ]

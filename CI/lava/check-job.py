@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check the structure of a LAVA job definition.
 
-Usage: check-job.py JOB.yaml
+Usage: check-job.py JOB.yaml [--deb LINUX_IMAGE_DEB]
 
 Parses JOB.yaml and checks the keys LAVA's job schema requires: the
 top-level job_name, device_type, timeouts (with job), priority, visibility
@@ -10,7 +10,19 @@ method, every test its definitions (from, name, path, and for inline ones
 the repository's metadata and run steps); a job deploys, boots and tests,
 in that order. Prints each problem and exits 1 if there is any. It does not
 run or submit the job.
+
+With --deb, the job is also checked against the linux-image package it is
+to boot (build-deb.sh's): the package file names in its steps match the
+.deb's name; the version the steps take from its Package field
+(linux-image-V) names what the package holds, /boot/vmlinuz-V and
+/lib/modules/V with xe in kernel/drivers/gpu/drm/xe, which the test
+looks for under `uname -r`; and where the job's @LINUX_IMAGE_DEB@ is
+filled in, its URL ends in the .deb's name.
 """
+import fnmatch
+import os
+import re
+import subprocess
 import sys
 
 import yaml
@@ -93,7 +105,61 @@ def check(job):
     return errors
 
 
+def strings(node):
+    """Every string in a parsed YAML tree."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from strings(v)
+
+
+def check_deb(job, deb):
+    """What the job assumes of the package against the package."""
+    errors = []
+    name = os.path.basename(deb)
+    try:
+        pkg = subprocess.run(["dpkg-deb", "-f", deb, "Package"], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        listing = subprocess.run(["dpkg-deb", "-c", deb], check=True,
+                                 capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        return [f"{deb}: dpkg-deb cannot read it: {e}"]
+    if not pkg.startswith("linux-image-"):
+        return [f"{name}: package {pkg} is no linux-image-VERSION"]
+    v = pkg[len("linux-image-"):]
+    paths = {line.split()[-1].lstrip(".") for line in listing.splitlines() if line.split()}
+    texts = list(strings(job))
+    globs = {g for t in texts for g in re.findall(r"linux-image-[^\s'\"]*\.deb", t)}
+    if not globs:
+        errors.append("no step names the linux-image-*.deb it unpacks")
+    for g in sorted(globs):
+        if not fnmatch.fnmatch(name, g):
+            errors.append(f"the steps name {g}, which {name} does not match")
+    for want in (f"/boot/vmlinuz-{v}", f"/lib/modules/{v}/kernel/drivers/gpu/drm/xe/"):
+        if not any(p == want or p.startswith(want) for p in paths) and \
+                not any(p.startswith("/usr" + want) for p in paths):
+            errors.append(f"{name} has no {want}, which the job uses for version {v}")
+    if not any(re.search(r"/kernel/drivers/gpu/drm/xe/xe\.ko(\.[a-z]+)?$", p) for p in paths):
+        errors.append(f"{name} has no xe.ko")
+    urls = [t for t in texts if t.startswith(("http://", "https://")) and t.endswith(".deb")]
+    for u in urls:
+        if u.rsplit("/", 1)[-1] != name:
+            errors.append(f"the job's package URL {u} does not end in {name}")
+    return errors
+
+
 def main(argv):
+    deb = None
+    if len(argv) >= 3 and argv[2] == "--deb":
+        if len(argv) != 4:
+            print("check-job: --deb takes one package (is a glob matching several?)", file=sys.stderr)
+            return 2
+        deb = argv[3]
+        argv = argv[:2]
     if len(argv) != 2 or argv[1] in ("-h", "--help"):
         print(__doc__.strip())
         return 0 if len(argv) == 2 else 2
@@ -104,10 +170,13 @@ def main(argv):
         print(f"check-job: {argv[1]}: {e}", file=sys.stderr)
         return 1
     errors = check(job)
+    if deb is not None and not errors:
+        errors = check_deb(job, deb)
     for e in errors:
         print(f"check-job: {argv[1]}: {e}", file=sys.stderr)
     if not errors:
-        print(f"check-job: {argv[1]}: valid ({len(job['actions'])} actions)")
+        print(f"check-job: {argv[1]}: valid ({len(job['actions'])} actions)"
+              + (f", fits {os.path.basename(deb)}" if deb else ""))
     return 1 if errors else 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: build-deb.sh [--config-only | --objects | --xe-module] [--config NAME] [--tree DIR]
-#                     [--build-dir DIR] [--out DIR]
+#                     [--build-dir DIR] [--out DIR] [--lsmod FILE]
 #
 # Build an installable Debian kernel package (the kernel's own
 # `make bindeb-pkg`) of the base kernel with the whole stack applied: the
@@ -10,6 +10,19 @@
 # with CONFIG_LOCALVERSION="-SERIES_NAME-vSERIES_VERSION" from project.conf.
 # Objects go through the pipeline's ccache ($XE_STACK_CACHE/ccache). The
 # base tree is never written; re-running rebuilds only what changed.
+#
+# With --lsmod FILE, the `lsmod` output of the machine the kernel is for
+# (`lsmod > xe-box.lsmod` there), the config is trimmed to what that
+# machine loads, as the kernel's own `make localmodconfig` does it
+# (LSMOD=FILE): every module it does not list is left out. xe is always
+# kept (added to the list), the fragments of the config row are merged
+# again on the trimmed config, and each option they ask for is checked
+# as before: an option the trimming took away is named. On the target
+# itself, `lsmod` is read live: `build-deb.sh --lsmod <(lsmod)`.
+#
+# The build shows its progress on stderr (files compiled, then "module N
+# of M" once the module list is known, and the elapsed time); make's own
+# output goes to BUILD_DIR/build-deb.log, whose end is shown on failure.
 #
 #   --config-only    stop after generating the config; print its path
 #   --objects        build only the objects of the C files the stack
@@ -28,6 +41,9 @@
 #   --build-dir DIR  the O= build directory (default
 #                    $XE_STACK_CACHE/build/deb-NAME, deb- not doubled)
 #   --out DIR        where the packages go (default out/deb in the repo)
+#   --lsmod FILE     trim the config to the modules FILE lists; the
+#                    default tree becomes $XE_STACK_CACHE/deb/linux-lsmod
+#                    and the default build dir .../build/deb-NAME-lsmod
 #   -h, --help       this text
 #
 # JOBS sets make's -j (default: every CPU). Needs, besides the kernel's
@@ -36,7 +52,7 @@ set -euo pipefail
 # shellcheck source=../lib/lib.sh
 . "$(dirname "$0")/../lib/lib.sh"
 
-mode=deb name=deb-xe tree='' build='' out=$REPO_DIR/out/deb force=(--force)
+mode=deb name=deb-xe tree='' build='' out=$REPO_DIR/out/deb force=(--force) lsmod=
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -47,12 +63,23 @@ while (($#)); do
 	--tree) optval "$@"; tree=$2; force=(); shift ;;
 	--build-dir) optval "$@"; build=$2; shift ;;
 	--out) optval "$@"; out=$2; shift ;;
+	--lsmod) optval "$@"; lsmod=$2; shift ;;
 	*) die usage "unknown argument '$1' (see --help)" ;;
 	esac
 	shift
 done
-tree=${tree:-$CACHE_DIR/deb/linux}
-build=${build:-$CACHE_DIR/build/deb-${name#deb-}}
+tree=${tree:-$CACHE_DIR/deb/linux${lsmod:+-lsmod}}
+build=${build:-$CACHE_DIR/build/deb-${name#deb-}${lsmod:+-lsmod}}
+# The module list, read once (FILE may be a pipe, <(lsmod)) and checked
+# before anything is written: lsmod's header, then "NAME SIZE COUNT ...".
+if [[ -n $lsmod ]]; then
+	[[ -r $lsmod && ! -d $lsmod ]] || die usage "--lsmod $lsmod: no such readable file"
+	lsmod_text=$(cat "$lsmod")
+	bad=$(awk 'NR == 1 && $1 == "Module" { next } NF && ($1 !~ /^[A-Za-z0-9_-]+$/ || $2 !~ /^[0-9]+$/) { print NR ": " $0; exit }' <<<"$lsmod_text")
+	[[ -z $bad ]] || die usage "--lsmod $lsmod: line $bad is no line of lsmod (NAME SIZE USED-BY)"
+	nmods=$(awk 'NR == 1 && $1 == "Module" { next } NF { n++ } END { print n + 0 }' <<<"$lsmod_text")
+	((nmods > 0)) || die usage "--lsmod $lsmod lists no module"
+fi
 localversion=-$SERIES_NAME-v$SERIES_VERSION
 need quilt quilt
 need ccache ccache
@@ -63,8 +90,10 @@ if [[ $mode == deb ]]; then
 fi
 export QUILTRC="$REPO_DIR/scripts/pipeline/quiltrc"
 
-# One run at a time per tree: two would pop each other's patches.
+# One run at a time per tree (two would pop each other's patches) and
+# per build dir.
 lock_worktree "$tree"
+hold_lock "$(realpath -m "$build").lock" 6 "the build dir $build"
 
 # The tree: base copy, then the whole stack.
 log "[tree] preparing $tree"
@@ -78,8 +107,36 @@ fi
 
 # The config.
 log "[config] $name, LOCALVERSION $localversion"
-"$REPO_DIR/scripts/pipeline/make-config.sh" --localversion "$localversion" "$tree" "$build" "$name" ||
-	die config "$name: config generation failed (see above)"
+if [[ -z $lsmod ]]; then
+	"$REPO_DIR/scripts/pipeline/make-config.sh" --localversion "$localversion" "$tree" "$build" "$name" ||
+		die config "$name: config generation failed (see above)"
+fi
+if [[ -n $lsmod ]]; then
+	# In a scratch O= dir of this script's (BUILD.lsmod): the full config,
+	# then localmodconfig on it, xe listed too, its questions answered
+	# with their defaults. Then the row's fragments again on the trimmed
+	# config, into BUILD, checked: BUILD/.config is written once, and only
+	# when it changes.
+	work=$build.lsmod
+	rm -rf "$work"
+	trap 'rm -rf "$work"' EXIT
+	mkdir -p "$work/full"
+	read_matrix
+	mapfile -t make_env < <(matrix_make_args "$name")
+	"$REPO_DIR/scripts/pipeline/make-config.sh" --localversion "$localversion" "$tree" "$work/full" "$name" >&2 ||
+		die config "$name: config generation failed (see above)"
+	before=$(grep -c '=m$' "$work/full/.config")
+	{ printf '%s\n' "$lsmod_text"; printf 'xe 0 0\n'; } >"$work/lsmod"
+	log "[config] trimming to the $nmods modules of $lsmod, and xe (make localmodconfig)"
+	make -s -C "$tree" O="$work/full" "${make_env[@]}" LSMOD="$work/lsmod" localmodconfig </dev/null >"$work/lmc.log" 2>&1 ||
+		{ cat "$work/lmc.log" >&2; die config "$name: make localmodconfig failed with $lsmod"; }
+	# What it could not keep: a module no config of this kernel builds.
+	grep -E 'config not found|did not have configs|WARNING' "$work/lmc.log" | sed 's/^/build-deb: [config] localmodconfig: /' >&2 || true
+	"$REPO_DIR/scripts/pipeline/make-config.sh" --base "$work/full/.config" --localversion "$localversion" \
+		"$tree" "$build" "$name" ||
+		die config "$name: the config trimmed to $lsmod lost an option the fragments ask for (see above)"
+	log "[config] $(grep -c '=m$' "$build/.config") modules (Debian's config and $name: $before)"
+fi
 if [[ $mode == config ]]; then
 	printf '%s\n' "$build/.config"
 	exit 0
@@ -115,13 +172,49 @@ if [[ $mode == xe ]]; then
 	exit 0
 fi
 
+# progress LOG: make's output (kbuild's one line per step) into LOG, and
+# on stderr, every 30 s, what it has got to: files compiled, then "module
+# N of M" once modules.order lists them all, and the elapsed time.
+progress() {
+	local opts=()
+	# mawk reads a pipe in blocks: line by line instead.
+	[[ $(awk -W version 2>&1 | head -n 1) != mawk* ]] || opts=(-W interactive)
+	awk "${opts[@]}" -v logf="$1" -v order="$build/modules.order" -v tty="$([[ -t 2 ]] && echo 1)" '
+		function elapsed(  t) { t = systime() - t0; return sprintf("%d:%02d", t / 60, t % 60) }
+		function show(  m, line) {
+			if (!total) { while ((getline line < order) > 0) m++; close(order); if (m && kos) total = m }
+			if (total) msg = sprintf("[build] module %d of %d, %s elapsed", kos, total, elapsed())
+			else msg = sprintf("[build] %d files compiled, %s elapsed", cc, elapsed())
+			printf(tty ? "\r%s " : "%s\n", msg) > "/dev/stderr"
+			fflush("/dev/stderr")
+			last = systime()
+		}
+		BEGIN { t0 = systime(); last = t0 }
+		{ print > logf }
+		$1 == "CC" || $1 == "AS" { cc++ }
+		$1 == "LD" && $2 == "[M]" && $3 ~ /\.ko$/ { kos++ }
+		systime() - last >= 30 { show() }
+		END { show(); if (tty) printf("\n") > "/dev/stderr" }'
+}
+
 # bindeb-pkg writes the packages next to the build directory; they are
 # moved to OUT by the version it gave them. "terse": kbuild's usual one line
-# per file as progress, not every command. The packages' maintainer is the
+# per file, not every command. The packages' maintainer is the
 # project (project.conf).
-log "[package] make bindeb-pkg"
-DEB_BUILD_OPTIONS=terse DEBFULLNAME=$PROJECT_NAME DEBEMAIL=$PROJECT_EMAIL run make "${args[@]}" bindeb-pkg >&2 ||
-	die package "$name: make bindeb-pkg failed"
+# bindeb-pkg writes into the build dir's parent, as every build dir
+# there does: one at a time, until the packages are moved.
+hold_lock "$(dirname "$build")/.bindeb-pkg.lock" 5 "the packages folder $(dirname "$build")"
+log "[package] make bindeb-pkg (output: $build/build-deb.log)"
+printf '+ %s\n' "$(printf '%q ' make "${args[@]}" bindeb-pkg)" >&2
+set +e
+DEB_BUILD_OPTIONS=terse DEBFULLNAME=$PROJECT_NAME DEBEMAIL=$PROJECT_EMAIL make "${args[@]}" bindeb-pkg 2>&1 |
+	progress "$build/build-deb.log"
+rc=${PIPESTATUS[0]}
+set -e
+if ((rc != 0)); then
+	tail -n 40 "$build/build-deb.log" >&2
+	die package "$name: make bindeb-pkg failed (its end above; all of it in $build/build-deb.log)"
+fi
 need dpkg-parsechangelog dpkg-dev
 version=$(dpkg-parsechangelog -l "$build/debian/changelog" -S Version) ||
 	die package "$name: no debian/changelog in $build"
