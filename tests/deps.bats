@@ -67,7 +67,7 @@ in_bare() {
 	grep -q 'sparse built' "$BATS_FILE_TMPDIR/deps.log"
 }
 
-@test "bare root: fetching sparse's source from sid, as root and as a user, leaves the system's apt as it was" {
+@test "bare root: fetching sparse's source from sid, as root and as a user, leaves the system's apt as it was; an older version's sid file goes" {
 	# New caches: sparse is fetched and built again, by root, then by
 	# nobody in a cache of its own.
 	# shellcheck disable=SC2016 # expanded in the root
@@ -83,7 +83,14 @@ in_bare() {
 			scripts/setup/install-deps.sh --no-apt >/tmp/sparse-user.log 2>&1 || { cat /tmp/sparse-user.log; exit 1; }
 		grep -q "sparse built" /tmp/sparse-user.log || { cat /tmp/sparse-user.log; exit 1; }
 		snap >/tmp/apt.after
-		diff /tmp/apt.before /tmp/apt.after && ! grep -rqsw sid /etc/apt'
+		diff /tmp/apt.before /tmp/apt.after && ! grep -rqsw sid /etc/apt || exit 1
+		# What an older install-deps.sh added goes, and only that.
+		old=/etc/apt/sources.list.d/xe-stack-sid-src.sources
+		printf "Types: deb-src\nURIs: http://mirror.invalid/debian/\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n" >$old
+		XE_STACK_CACHE=/tmp/new-cache scripts/setup/install-deps.sh --no-apt >/tmp/old.log 2>&1 && [ ! -e $old ] || { cat /tmp/old.log; exit 1; }
+		printf "Types: deb-src\nURIs: http://mirror.invalid/debian/\nSuites: sid\nComponents: main contrib\n" >$old
+		XE_STACK_CACHE=/tmp/new-cache scripts/setup/install-deps.sh --no-apt >/tmp/old.log 2>&1 && [ -e $old ] || { cat /tmp/old.log; exit 1; }
+		grep -q "is no longer used by install-deps.sh" /tmp/old.log && rm $old'
 	echo "$output"
 	[ "$status" -eq 0 ]
 }

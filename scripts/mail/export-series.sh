@@ -192,6 +192,23 @@ change_id() {
 	printf '%s\n' "$id"
 }
 
+# ours_to_replace DIR: the directory of an earlier export is replaced only
+# if it holds what that export wrote (its MANIFEST), unchanged. Checked
+# before anything is built, and again right before it is replaced.
+ours_to_replace() {
+	local dir=$1 other f edited
+	[[ -e $dir || -L $dir ]] || return 0
+	[[ -d $dir && ! -L $dir && -f $dir/$MANIFEST ]] ||
+		die mail "$dir is no folder of mails an export wrote (no $MANIFEST): move it away"
+	other=$(find "$dir" -mindepth 1 ! -name "$MANIFEST" \( ! -type f -o ! -name '*.patch' \) -print -quit)
+	[[ -z $other ]] || die mail "$dir holds $other, which no export writes: move it away (the export replaces $dir)"
+	while IFS= read -r f; do
+		cut -c67- "$dir/$MANIFEST" | grep -qxF -- "$f" || die mail "$dir/$f is not a mail the export wrote: move it away (the export replaces $dir)"
+	done < <(cd "$dir" && find . -name '*.patch' -printf '%P\n')
+	edited=$(cd "$dir" && { sha256sum -c --quiet "$MANIFEST" 2>&1 || true; } | sed -n 's/: FAILED.*//p' | head -n 1)
+	[[ -z $edited ]] || die mail "$dir/$edited changed since the export wrote it: move it away (the export replaces $dir)"
+}
+
 # Versions first: a bad cover letter fails before anything is built.
 declare -A version=() cover=() link=() changeid=()
 if ((mail)); then
@@ -200,20 +217,8 @@ if ((mail)); then
 		[[ -n ${version[$n]} ]] || exit 1
 		changeid[$n]=$(change_id "$n")
 	done
-	# The directory of an earlier export is replaced: only if it holds
-	# what that export wrote (its MANIFEST), unchanged.
 	for n in "${names[@]}"; do
-		dir="$out/$n-v${version[$n]}"
-		[[ -e $dir || -L $dir ]] || continue
-		[[ -d $dir && ! -L $dir && -f $dir/$MANIFEST ]] ||
-			die mail "$dir is no folder of mails an export wrote (no $MANIFEST): move it away"
-		other=$(find "$dir" -mindepth 1 ! -name "$MANIFEST" \( ! -type f -o ! -name '*.patch' \) -print -quit)
-		[[ -z $other ]] || die mail "$dir holds $other, which no export writes: move it away (the export replaces $dir)"
-		while IFS= read -r f; do
-			cut -c67- "$dir/$MANIFEST" | grep -qxF -- "$f" || die mail "$dir/$f is not a mail the export wrote: move it away (the export replaces $dir)"
-		done < <(cd "$dir" && find . -name '*.patch' -printf '%P\n')
-		edited=$(cd "$dir" && { sha256sum -c --quiet "$MANIFEST" 2>&1 || true; } | sed -n 's/: FAILED.*//p' | head -n 1)
-		[[ -z $edited ]] || die mail "$dir/$edited changed since the export wrote it: move it away (the export replaces $dir)"
+		ours_to_replace "$out/$n-v${version[$n]}"
 	done
 fi
 
@@ -410,7 +415,7 @@ b4_check() {
 
 words=$(base_words)
 [[ -n ${KERNEL_DIR:-} ]] ||
-	log "the base is an import of a tarball, in no public tree: to post, export on a drm-xe-next or drm-tip checkout (KERNEL_DIR=DIR)"
+	log "the base is an import of a tarball, in no public tree: to post, export on a drm-xe-next checkout (KERNEL_DIR=DIR)"
 # Where each patch is in the mails of the series that owns it: "k/M NAME".
 declare -A place=()
 for n in "${names[@]}"; do
@@ -545,6 +550,7 @@ for n in "${names[@]}"; do
 	(cd "$tmp" && sha256sum -- *.patch >"$MANIFEST")
 	same=
 	[[ -d $dir ]] && cmp -s <(ids_out "$dir") <(ids_out "$tmp") && same=", the same as before but for the Message-Ids"
+	ours_to_replace "$dir"
 	rm -rf "$dir"
 	mv "$tmp" "$dir"
 	log "$n v$v: $count patches$same, $dir"

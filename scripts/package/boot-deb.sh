@@ -12,7 +12,7 @@
 # that its PCI driver registered (there is no Xe GPU: it binds nothing)
 # and unloads it. scripts/pipeline/check-boot.py judges the console:
 # any WARN, BUG, Oops or failed step fails. TCG unless KVM works
-# (XE_STACK_ACCEL), killed after XE_STACK_BOOT_TIMEOUT seconds (600).
+# (XE_STACK_ACCEL), killed after XE_STACK_BOOT_TIMEOUT seconds (900).
 #
 # OUT_DIR (new, empty, or an earlier run's; locked while in use) gets
 # install.log, console.log, qemu.cmd, the kernel it booted, the initramfs
@@ -47,7 +47,7 @@ need xz xz-utils
 busybox=${XE_STACK_BUSYBOX:-/bin/busybox}
 [[ -x $busybox && $(ldd "$busybox" 2>&1 || true) == *"not a dynamic executable"* ]] ||
 	die tools "no static busybox at $busybox: install the Debian package 'busybox-static'"
-timeout=${XE_STACK_BOOT_TIMEOUT:-600}
+timeout=${XE_STACK_BOOT_TIMEOUT:-900}
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die usage "XE_STACK_BOOT_TIMEOUT='$timeout' is no number of seconds"
 v=$(dpkg-deb -f "$image" Package) || die usage "$image: dpkg-deb cannot read it"
 v=${v#linux-image-}

@@ -40,7 +40,9 @@
 #                    are dropped; a tree of yours keeps them or stops)
 #   --build-dir DIR  the O= build directory (default
 #                    $XE_STACK_CACHE/build/deb-NAME, deb- not doubled)
-#   --out DIR        where the packages go (default out/deb in the repo)
+#   --out DIR        where the packages go (default out/deb in the repo,
+#                    out/deb-lsmod with --lsmod); a package there of the
+#                    same name but other content is never overwritten
 #   --lsmod FILE     trim the config to the modules FILE lists; the
 #                    default tree becomes $XE_STACK_CACHE/deb/linux-lsmod
 #                    and the default build dir .../build/deb-NAME-lsmod
@@ -52,7 +54,7 @@ set -euo pipefail
 # shellcheck source=../lib/lib.sh
 . "$(dirname "$0")/../lib/lib.sh"
 
-mode=deb name=deb-xe tree='' build='' out=$REPO_DIR/out/deb force=(--force) lsmod=
+mode=deb name=deb-xe tree='' build='' out='' force=(--force) lsmod=
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -69,6 +71,7 @@ while (($#)); do
 	shift
 done
 tree=${tree:-$CACHE_DIR/deb/linux${lsmod:+-lsmod}}
+out=${out:-$REPO_DIR/out/deb${lsmod:+-lsmod}}
 build=${build:-$CACHE_DIR/build/deb-${name#deb-}${lsmod:+-lsmod}}
 # The module list, read once (FILE may be a pipe, <(lsmod)) and checked
 # before anything is written: lsmod's header, then "NAME SIZE COUNT ...".
@@ -112,12 +115,12 @@ if [[ -z $lsmod ]]; then
 		die config "$name: config generation failed (see above)"
 fi
 if [[ -n $lsmod ]]; then
-	# In a scratch O= dir of this script's (BUILD.lsmod): the full config,
+	# In a scratch O= dir of this script's (BUILD/.xe-stack-lsmod): the full config,
 	# then localmodconfig on it, xe listed too, its questions answered
 	# with their defaults. Then the row's fragments again on the trimmed
 	# config, into BUILD, checked: BUILD/.config is written once, and only
 	# when it changes.
-	work=$build.lsmod
+	work=$build/.xe-stack-lsmod
 	rm -rf "$work"
 	trap 'rm -rf "$work"' EXIT
 	mkdir -p "$work/full"
@@ -201,20 +204,33 @@ progress() {
 # moved to OUT by the version it gave them. "terse": kbuild's usual one line
 # per file, not every command. The packages' maintainer is the
 # project (project.conf).
-# bindeb-pkg writes into the build dir's parent, as every build dir
-# there does: one at a time, until the packages are moved.
+# logged_make TARGET: make TARGET, its output through progress into
+# BUILD/build-deb.log (appended), its end shown if it fails.
+logged_make() {
+	local rc
+	printf '+ %s\n' "$(printf '%q ' make "${args[@]}" "$1")" >&2
+	set +e
+	DEB_BUILD_OPTIONS=terse DEBFULLNAME=$PROJECT_NAME DEBEMAIL=$PROJECT_EMAIL make "${args[@]}" "$1" 2>&1 |
+		progress "$build/build-deb.log.part"
+	rc=${PIPESTATUS[0]}
+	set -e
+	cat "$build/build-deb.log.part" >>"$build/build-deb.log"
+	rm -f "$build/build-deb.log.part"
+	if ((rc != 0)); then
+		tail -n 40 "$build/build-deb.log" >&2
+		die package "$name: make $1 failed (its end above; all of it in $build/build-deb.log)"
+	fi
+}
+
+: >"$build/build-deb.log"
+log "[build] make all (output: $build/build-deb.log)"
+logged_make all
+# bindeb-pkg (with nothing left to build) writes into the build dir's
+# parent, as every build dir there does: one at a time, until the
+# packages are moved.
 hold_lock "$(dirname "$build")/.bindeb-pkg.lock" 5 "the packages folder $(dirname "$build")"
-log "[package] make bindeb-pkg (output: $build/build-deb.log)"
-printf '+ %s\n' "$(printf '%q ' make "${args[@]}" bindeb-pkg)" >&2
-set +e
-DEB_BUILD_OPTIONS=terse DEBFULLNAME=$PROJECT_NAME DEBEMAIL=$PROJECT_EMAIL make "${args[@]}" bindeb-pkg 2>&1 |
-	progress "$build/build-deb.log"
-rc=${PIPESTATUS[0]}
-set -e
-if ((rc != 0)); then
-	tail -n 40 "$build/build-deb.log" >&2
-	die package "$name: make bindeb-pkg failed (its end above; all of it in $build/build-deb.log)"
-fi
+log "[package] make bindeb-pkg"
+logged_make bindeb-pkg
 need dpkg-parsechangelog dpkg-dev
 version=$(dpkg-parsechangelog -l "$build/debian/changelog" -S Version) ||
 	die package "$name: no debian/changelog in $build"
@@ -224,6 +240,9 @@ files=("$parent"/*_"$version"_*.deb "$parent"/*_"$version"_*.buildinfo "$parent"
 ((${#files[@]})) || die package "$name: bindeb-pkg made no package of version $version in $parent"
 mkdir -p "$out"
 for f in "${files[@]}"; do
+	if [[ -e $out/$(basename "$f") ]] && ! cmp -s "$f" "$out/$(basename "$f")"; then
+		die package "$out/$(basename "$f") exists with other content (another build's package of that version): not overwritten; the new one stays in $parent"
+	fi
 	mv "$f" "$out/.$(basename "$f").part"
 	mv "$out/.$(basename "$f").part" "$out/$(basename "$f")"
 	if [[ $f == *.deb ]]; then printf '%s\n' "$out/$(basename "$f")"; fi

@@ -92,13 +92,14 @@ want_lv="CONFIG_LOCALVERSION=\"-$SERIES_NAME-v$SERIES_VERSION\""
 for f in modules.dep modules.order modules.builtin; do
 	[[ -f $m/$f ]] || finding "$(basename "$image"): no ${m#"$tmp"}/$f"
 done
-xe=$(find "$m" -name 'xe.ko*' -path '*/drivers/gpu/drm/xe/*' 2>/dev/null | head -n 1)
+[[ -d $m ]] || finding "$(basename "$image"): no /lib/modules/$v"
+xe=$(find "$m" -name 'xe.ko*' -path '*/drivers/gpu/drm/xe/*' 2>/dev/null | head -n 1 || true)
 if [[ -z $xe ]]; then
 	finding "$(basename "$image"): no xe.ko under ${m#"$tmp"}"
 else
-	magic=$(modinfo -F vermagic "$xe")
+	magic=$(modinfo -F vermagic "$xe" 2>/dev/null || true)
 	[[ $magic == "$v "* ]] || finding "$(basename "$image"): ${xe#"$tmp"} has vermagic '$magic', not $v"
-	[[ ,$(modinfo -F depends "$xe"), == *,drm_gpusvm_helper,* ]] ||
+	[[ ,$(modinfo -F depends "$xe" 2>/dev/null || true), == *,drm_gpusvm_helper,* ]] ||
 		finding "$(basename "$image"): ${xe#"$tmp"} does not depend on drm_gpusvm_helper (no SVM)"
 	modprobe -d "$tmp" -S "$v" --show-depends xe >/dev/null 2>&1 ||
 		finding "$(basename "$image"): its modules.dep does not resolve what xe needs (modprobe --show-depends xe)"
@@ -106,7 +107,7 @@ fi
 n=0
 if [[ -n $lsmod ]]; then
 	# Module names: "-" and "_" are one.
-	have=$( (find "$m" -name '*.ko*' -printf '%f\n' | sed 's/\.ko.*//'
+	have=$( (find "$m" -name '*.ko*' -printf '%f\n' 2>/dev/null | sed 's/\.ko.*//'
 		sed 's|.*/||; s/\.ko$//' "$m/modules.builtin" 2>/dev/null || true) | tr '-' '_' | sort -u)
 	while read -r name _; do
 		[[ -n $name && $name != Module ]] || continue

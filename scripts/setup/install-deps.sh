@@ -61,8 +61,9 @@ install_apt() {
 
 # sid_apt ARG...: apt-get with sid's deb-src entry alone, on the mirror
 # apt uses, everything of it in $CACHE_DIR/apt: its own APT_CONFIG, which
-# reads no file of /etc/apt (no hook of the system's apt runs) but takes
-# the system's transfer settings (apt-config dump), its sources list, its lists
+# reads none of the system's apt.conf files (so no hook of the system's
+# apt runs) but takes their transfer settings (apt-config dump), its own
+# sources list, lists
 # and cache. No root needed; nothing of the system's apt written.
 sid_apt() {
 	APT_CONFIG=$CACHE_DIR/apt/apt.conf apt-get "$@"
@@ -143,10 +144,9 @@ old_sid_sources() {
 
 case ${1:-} in
 -h | --help) usage; exit 0 ;;
---no-apt) ;;
-"") install_apt ;;
+--no-apt) old_sid_sources ;;
+"") old_sid_sources; install_apt ;;
 *) die usage "unknown argument '$1' (see --help)" ;;
 esac
-old_sid_sources
 mkdir -p "$CACHE_DIR/tools"
 install_sparse
