@@ -126,6 +126,7 @@ if ((mail)); then
 		die identity "${sender:-no git identity}${sender:+ is the placeholder of project.conf}: a Signed-off-by certifies the DCO for a real person; set yours with git config user.name and user.email (or, for tests only, --allow-placeholder)"
 	fi
 	sender=${sender:-$placeholder}
+	sender_name=${sender% <*}
 	sender_email=${sender##*<}
 	sender_email=${sender_email%>}
 	domain=${sender_email#*@}
@@ -214,7 +215,6 @@ declare -A version=() cover=() link=() changeid=()
 if ((mail)); then
 	for n in "${names[@]}"; do
 		IFS=$'\t' read -r "version[$n]" "cover[$n]" "link[$n]" < <(cover_of "$n")
-		[[ -n ${version[$n]} ]] || exit 1
 		changeid[$n]=$(change_id "$n")
 	done
 	for n in "${names[@]}"; do
@@ -242,13 +242,20 @@ g() { git -C "$repo" "$@"; }
 # series before it (a version mailed on top of them), where NAME starts
 # in the stack.
 rebuild_previous() {
-	local old=$prefix/$1-v$2 mbox=$covers/$1-v$2.mbox msgid=${link[$1]} here at from
-	g rev-parse -q --verify "refs/tags/$old" >/dev/null && return 0
+	g rev-parse -q --verify "refs/tags/$prefix/$1-v$2" >/dev/null && return 0
 	if ! command -v b4 >/dev/null 2>&1; then
 		log "warning: b4 is not installed: no range-diff of $1 against v$2 (Debian package b4)"
 		return 0
 	fi
 	work=$(mktemp -d)
+	rebuild_in_work "$1" "$2"
+	rm -rf "$work"
+	work=
+}
+
+# rebuild_in_work NAME V: rebuild_previous's work, in its scratch $work.
+rebuild_in_work() {
+	local old=$prefix/$1-v$2 mbox=$covers/$1-v$2.mbox msgid=${link[$1]} here at from
 	from="the thread of <$msgid>"
 	if [[ -f $mbox ]]; then
 		from="$mbox"
@@ -256,7 +263,6 @@ rebuild_previous() {
 			die cover "${cover[$1]} links v$2 as <$msgid>, which is not a message of $mbox"
 	elif ! "$REPO_DIR/scripts/mail/thread-mbox.sh" "$msgid" "$work/thread.mbox"; then
 		log "warning: cannot fetch $from: no range-diff of $1 against v$2 (save the thread as $mbox to work offline)"
-		rm -rf "$work"
 		return 0
 	fi
 	mkdir "$work/am"
@@ -264,7 +270,6 @@ rebuild_previous() {
 		>"$work/b4.log" 2>&1 || [[ ! -s $work/am/prev.mbx ]]; then
 		cat "$work/b4.log" >&2
 		log "warning: b4 am finds no v$2 of $1 in $from (b4's messages above): no range-diff against v$2"
-		rm -rf "$work"
 		return 0
 	fi
 	here=$(g rev-parse HEAD)
@@ -275,7 +280,6 @@ rebuild_previous() {
 			g tag -f "$old-base" "$at" >/dev/null
 			log "$1 v$2 rebuilt from $from"
 			g checkout -q -f --detach "$here"
-			rm -rf "$work"
 			return 0
 		fi
 		g am --abort >/dev/null 2>&1 || true
@@ -283,7 +287,6 @@ rebuild_previous() {
 	cat "$repo/.git/xe-stack-am.log" >&2
 	log "warning: v$2 of $1 from $from applies neither to the base nor where $1 starts in the stack (git am above): no range-diff against v$2"
 	g checkout -q -f --detach "$here"
-	rm -rf "$work"
 }
 
 # am_each FILE...: git am each patch file at HEAD; on failure, am_failed
@@ -348,7 +351,7 @@ as_mailed() {
 	for c in $(g rev-list --reverse "$base..${tip[$1]}"); do
 		IFS=$'\t' read -r an ae ad < <(g log -1 --format=$'%an\t%ae\t%ad' --date=raw "$c")
 		if [[ "$an <$ae>" == "$placeholder" ]]; then
-			an=${sender% <*} ae=${sender##*<} ae=${ae%>}
+			an=$sender_name ae=$sender_email
 		fi
 		msg=$(g log -1 --format=%B "$c" | awk -v old="Signed-off-by: $placeholder" '$0 != old' |
 			g interpret-trailers --if-exists addIfDifferentNeighbor --trailer "Signed-off-by: $sender")
@@ -483,7 +486,7 @@ for n in "${names[@]}"; do
 	fi
 	# The cover letter's From: is the committer's.
 	GIT_COMMITTER_DATE=$(g log -1 --format=%cd --date=raw "${tip[$n]}") \
-		GIT_COMMITTER_NAME=${sender% <*} GIT_COMMITTER_EMAIL=$sender_email \
+		GIT_COMMITTER_NAME=$sender_name GIT_COMMITTER_EMAIL=$sender_email \
 		g format-patch "${args[@]}" "$base..$prefix/$n+mail" ||
 		die format-patch "git format-patch failed for mail series $n"
 
@@ -509,7 +512,6 @@ for n in "${names[@]}"; do
 	at=$(grep -n '^base-commit: ' "$cl" | tail -n 1 | cut -d: -f1)
 	[[ -n $at ]] || die format-patch "mail series $n: no base-commit: line in $cl"
 	sed -i "${at}a change-id: ${changeid[$n]}" "$cl"
-	grep -qxF "change-id: ${changeid[$n]}" "$cl" || die format-patch "mail series $n: no base-commit: line in $cl"
 
 	# New Message-Ids, recipients per patch, union for the cover.
 	rand=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')

@@ -110,10 +110,6 @@ fi
 
 # The config.
 log "[config] $name, LOCALVERSION $localversion"
-if [[ -z $lsmod ]]; then
-	"$REPO_DIR/scripts/pipeline/make-config.sh" --localversion "$localversion" "$tree" "$build" "$name" ||
-		die config "$name: config generation failed (see above)"
-fi
 if [[ -n $lsmod ]]; then
 	# In a scratch O= dir of this script's (BUILD/.xe-stack-lsmod): the full config,
 	# then localmodconfig on it, xe listed too, its questions answered
@@ -139,6 +135,9 @@ if [[ -n $lsmod ]]; then
 		"$tree" "$build" "$name" ||
 		die config "$name: the config trimmed to $lsmod lost an option the fragments ask for (see above)"
 	log "[config] $(grep -c '=m$' "$build/.config") modules (Debian's config and $name: $before)"
+else
+	"$REPO_DIR/scripts/pipeline/make-config.sh" --localversion "$localversion" "$tree" "$build" "$name" ||
+		die config "$name: config generation failed (see above)"
 fi
 if [[ $mode == config ]]; then
 	printf '%s\n' "$build/.config"

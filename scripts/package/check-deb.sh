@@ -57,16 +57,20 @@ v=${pkg#linux-image-}
 
 # info DEB PACKAGE: dpkg-deb --info of DEB says what it should.
 info() {
-	local f=$1 want=$2 field val
-	[[ $(dpkg-deb -f "$f" Package) == "$want" ]] || finding "$(basename "$f"): Package is '$(dpkg-deb -f "$f" Package)', not $want"
-	[[ $(dpkg-deb -f "$f" Version) == "$version" ]] || finding "$(basename "$f"): Version '$(dpkg-deb -f "$f" Version)', not $version as $pkg"
-	[[ $(dpkg-deb -f "$f" Architecture) == amd64 ]] || finding "$(basename "$f"): Architecture '$(dpkg-deb -f "$f" Architecture)', not amd64"
-	[[ $(dpkg-deb -f "$f" Maintainer) == "$PROJECT_NAME <$PROJECT_EMAIL>" ]] || finding "$(basename "$f"): Maintainer '$(dpkg-deb -f "$f" Maintainer)', not project.conf's"
+	local f=$1 want=$2 b p ver arch maint field
+	b=$(basename "$f")
+	p=$(dpkg-deb -f "$f" Package)
+	ver=$(dpkg-deb -f "$f" Version)
+	arch=$(dpkg-deb -f "$f" Architecture)
+	maint=$(dpkg-deb -f "$f" Maintainer)
+	[[ $p == "$want" ]] || finding "$b: Package is '$p', not $want"
+	[[ $ver == "$version" ]] || finding "$b: Version '$ver', not $version as $pkg"
+	[[ $arch == amd64 ]] || finding "$b: Architecture '$arch', not amd64"
+	[[ $maint == "$PROJECT_NAME <$PROJECT_EMAIL>" ]] || finding "$b: Maintainer '$maint', not project.conf's"
 	for field in Installed-Size Description; do
-		val=$(dpkg-deb -f "$f" "$field")
-		[[ -n $val ]] || finding "$(basename "$f"): no $field"
+		[[ -n $(dpkg-deb -f "$f" "$field") ]] || finding "$b: no $field"
 	done
-	[[ $(basename "$f") == "${want}_${version}_amd64.deb" ]] || finding "$(basename "$f"): not named ${want}_${version}_amd64.deb"
+	[[ $b == "${want}_${version}_amd64.deb" ]] || finding "$b: not named ${want}_${version}_amd64.deb"
 }
 info "$image" "$pkg"
 for other in "linux-headers-$v" linux-libc-dev; do

@@ -144,9 +144,11 @@ old_sid_sources() {
 
 case ${1:-} in
 -h | --help) usage; exit 0 ;;
---no-apt) old_sid_sources ;;
-"") old_sid_sources; install_apt ;;
+--no-apt) apt=0 ;;
+"") apt=1 ;;
 *) die usage "unknown argument '$1' (see --help)" ;;
 esac
+old_sid_sources
+((apt == 0)) || install_apt
 mkdir -p "$CACHE_DIR/tools"
 install_sparse
